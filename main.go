@@ -10,7 +10,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"os/signal"
 	"runtime"
@@ -28,7 +27,10 @@ var (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := newRootCmd(os.Stdout, os.Stderr).ExecuteContext(ctx)
+	f, err := newFactory(os.Stdout, os.Stderr)
+	if err == nil {
+		err = newRootCmd(f).ExecuteContext(ctx)
+	}
 	stop()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "ssopick:", userMessage(err))
@@ -36,26 +38,35 @@ func main() {
 	}
 }
 
-// newRootCmd builds the whole command tree writing to out and errOut.
-func newRootCmd(out, errOut io.Writer) *cobra.Command {
+// newRootCmd builds the whole command tree over f.
+func newRootCmd(f *factory) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "ssopick",
 		Short: "Pick an AWS account and role from IAM Identity Center and use it",
 		Long: `ssopick signs in to AWS IAM Identity Center (AWS SSO) once, shows every
 account and role you may use in one list, and opens the AWS console or a
 shell with that role's temporary credentials.`,
-		Example: `  ssopick demo                 # try everything against a built-in sandbox
+		Example: `  ssopick login                # sign in (shared with the AWS CLI)
+  ssopick list --json          # every account and role, for scripts
+  ssopick demo                 # try everything against a built-in sandbox
   ssopick sandbox              # run the Identity Center emulator for other tools`,
 		Version:       fmt.Sprintf("%s (commit %s, built %s, %s)", version, commit, date, runtime.Version()),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.SetOut(out)
-	root.SetErr(errOut)
+	root.SetOut(f.Out)
+	root.SetErr(f.ErrOut)
 	root.SetVersionTemplate("ssopick {{.Version}}\n")
+	pf := root.PersistentFlags()
+	pf.StringVar(&f.Selector.SessionName, "sso-session", "", "the [sso-session NAME] of ~/.aws/config to use (default: all configured, or $SSOPICK_SSO_SESSION)")
+	pf.StringVar(&f.Selector.StartURL, "start-url", "", "an access portal URL to use without any config (with --sso-region)")
+	pf.StringVar(&f.Selector.Region, "sso-region", "", "the IAM Identity Center region of --start-url")
 	root.AddCommand(
+		newLoginCmd(f),
+		newLogoutCmd(f),
+		newListCmd(f),
 		newSandboxCmd(),
-		newDemoCmd(),
+		newDemoCmd(f),
 	)
 	return root
 }

@@ -1,0 +1,386 @@
+package aws
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	sdkaws "github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ssooidc"
+	oidctypes "github.com/aws/aws-sdk-go-v2/service/ssooidc/types"
+)
+
+const (
+	grantDeviceCode   = "urn:ietf:params:oauth:grant-type:device_code"
+	grantAuthCode     = "authorization_code"
+	grantRefreshToken = "refresh_token"
+
+	// RefreshWindow: a token with less than this left is refreshed, as
+	// botocore does (the Go SDK waits for expiry).
+	RefreshWindow = 15 * time.Minute
+	// registrationMargin: a registration this close to expiry is replaced.
+	registrationMargin = 15 * time.Minute
+	// slowDownStep is added to the polling interval on SlowDownException.
+	slowDownStep = 5 * time.Second
+)
+
+// ErrSignInRequired means no token can be had without the person signing in.
+var ErrSignInRequired = errors.New("sign-in required")
+
+// OIDCAPI is the part of the SSO OIDC client that sign-in uses.
+type OIDCAPI interface {
+	RegisterClient(context.Context, *ssooidc.RegisterClientInput, ...func(*ssooidc.Options)) (*ssooidc.RegisterClientOutput, error)
+	StartDeviceAuthorization(context.Context, *ssooidc.StartDeviceAuthorizationInput, ...func(*ssooidc.Options)) (*ssooidc.StartDeviceAuthorizationOutput, error)
+	CreateToken(context.Context, *ssooidc.CreateTokenInput, ...func(*ssooidc.Options)) (*ssooidc.CreateTokenOutput, error)
+}
+
+// Auth signs in to one session and keeps its token in the shared cache.
+type Auth struct {
+	Session Session
+	OIDC    OIDCAPI
+	// OIDCEndpoint is the resolved OIDC endpoint; the browser flow's
+	// authorize URL is built on it.
+	OIDCEndpoint string
+	Cache        TokenCache
+	Now          func() time.Time
+}
+
+func (a *Auth) now() time.Time {
+	if a.Now != nil {
+		return a.Now()
+	}
+	return time.Now()
+}
+
+// Token returns a usable token without asking the person anything: the
+// cached one while it has more than RefreshWindow left, else a refreshed
+// one. If refreshing fails but the cached token has not expired yet, that
+// token is returned. Otherwise the error wraps ErrSignInRequired.
+func (a *Auth) Token(ctx context.Context) (*Token, error) {
+	tok, err := a.Cache.LoadToken(a.Session)
+	if err == nil && tok.ExpiresAt.Sub(a.now()) > RefreshWindow {
+		return tok, nil
+	}
+	unlock, lerr := a.Cache.Lock(ctx, a.Session)
+	if lerr != nil {
+		return nil, lerr
+	}
+	defer unlock()
+	// Another process may have refreshed while we waited for the lock.
+	tok, err = a.Cache.LoadToken(a.Session)
+	if err != nil {
+		return nil, fmt.Errorf("%w for %s: %w", ErrSignInRequired, a.Session.Label(), err)
+	}
+	if tok.ExpiresAt.Sub(a.now()) > RefreshWindow {
+		return tok, nil
+	}
+	refreshed, rerr := a.refresh(ctx, tok)
+	if rerr == nil {
+		return refreshed, nil
+	}
+	if a.now().Before(tok.ExpiresAt) && !errors.Is(rerr, ErrSignInRequired) {
+		return tok, nil // still valid; refresh again next time
+	}
+	return nil, rerr
+}
+
+// refresh redeems tok's refresh token and saves the result; the caller
+// holds the session's lock.
+func (a *Auth) refresh(ctx context.Context, tok *Token) (*Token, error) {
+	if tok.RefreshToken == "" || tok.ClientID == "" || !a.now().Before(tok.RegistrationExpiresAt) {
+		return nil, fmt.Errorf("%w: the sign-in to %s has expired and cannot be refreshed", ErrSignInRequired, a.Session.Label())
+	}
+	out, err := a.OIDC.CreateToken(ctx, &ssooidc.CreateTokenInput{
+		ClientId:     &tok.ClientID,
+		ClientSecret: &tok.ClientSecret,
+		GrantType:    sdkaws.String(grantRefreshToken),
+		RefreshToken: &tok.RefreshToken,
+	})
+	if err != nil {
+		var grant *oidctypes.InvalidGrantException
+		var client *oidctypes.InvalidClientException
+		var expired *oidctypes.ExpiredTokenException
+		if errors.As(err, &grant) || errors.As(err, &client) || errors.As(err, &expired) {
+			return nil, fmt.Errorf("%w: the sign-in to %s was revoked or has expired", ErrSignInRequired, a.Session.Label())
+		}
+		return nil, fmt.Errorf("refresh the sign-in to %s: %w", a.Session.Label(), err)
+	}
+	next := *tok
+	next.AccessToken = sdkaws.ToString(out.AccessToken)
+	next.ExpiresAt = a.now().Add(time.Duration(out.ExpiresIn) * time.Second)
+	if out.RefreshToken != nil {
+		next.RefreshToken = *out.RefreshToken
+	}
+	if err := a.Cache.SaveToken(a.Session, &next); err != nil {
+		return nil, err
+	}
+	return &next, nil
+}
+
+// registration returns a client registration for the given grant types,
+// reusing the cached one (shared with the AWS CLI) where it fits.
+func (a *Auth) registration(ctx context.Context, grants []string, redirectURI string) (*Registration, error) {
+	if r, err := a.Cache.LoadRegistration(a.Session); err == nil && r.ExpiresAt.Sub(a.now()) > registrationMargin && fitsGrants(r, grants) {
+		return r, nil
+	}
+	scopes := a.Session.Scopes
+	if len(scopes) == 0 {
+		scopes = DefaultScopes
+	}
+	in := &ssooidc.RegisterClientInput{
+		ClientName: sdkaws.String(clientName(a.Session, a.now())),
+		ClientType: sdkaws.String("public"),
+		Scopes:     scopes,
+		GrantTypes: grants,
+	}
+	if redirectURI != "" {
+		in.RedirectUris = []string{redirectURI}
+		in.IssuerUrl = sdkaws.String(a.Session.StartURL)
+	}
+	out, err := a.OIDC.RegisterClient(ctx, in)
+	if err != nil {
+		return nil, fmt.Errorf("register ssopick with IAM Identity Center in %s: %w", a.Session.Region, err)
+	}
+	r := &Registration{
+		ClientID:     sdkaws.ToString(out.ClientId),
+		ClientSecret: sdkaws.ToString(out.ClientSecret),
+		ExpiresAt:    time.Unix(out.ClientSecretExpiresAt, 0).UTC(),
+		Scopes:       scopes,
+		GrantTypes:   grants,
+	}
+	if err := a.Cache.SaveRegistration(a.Session, r); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// fitsGrants: a registration made for the browser flow cannot run the
+// device flow and the other way round; legacy registrations (no grant
+// types) serve the device flow only.
+func fitsGrants(r *Registration, grants []string) bool {
+	if len(r.GrantTypes) == 0 {
+		return grants == nil || slices.Equal(grants, []string{grantDeviceCode})
+	}
+	for _, g := range grants {
+		if !slices.Contains(r.GrantTypes, g) {
+			return false
+		}
+	}
+	return grants != nil
+}
+
+func clientName(s Session, now time.Time) string {
+	if s.Name != "" {
+		return "ssopick-" + s.Name
+	}
+	return fmt.Sprintf("ssopick-%d", now.Unix())
+}
+
+// DeviceCode is what the person needs to approve a device sign-in.
+type DeviceCode struct {
+	UserCode                string
+	VerificationURI         string
+	VerificationURIComplete string
+	ExpiresAt               time.Time
+}
+
+// SignInWithDeviceCode runs the device authorization flow: show is called
+// once with the code to approve, then the token endpoint is polled at the
+// interval the service asks for until the person approves, the code
+// expires or ctx ends.
+func (a *Auth) SignInWithDeviceCode(ctx context.Context, show func(DeviceCode)) (*Token, error) {
+	var grants []string
+	if a.Session.Name != "" {
+		grants = []string{grantDeviceCode, grantRefreshToken}
+	}
+	reg, err := a.registration(ctx, grants, "")
+	if err != nil {
+		return nil, err
+	}
+	dev, err := a.OIDC.StartDeviceAuthorization(ctx, &ssooidc.StartDeviceAuthorizationInput{
+		ClientId: &reg.ClientID, ClientSecret: &reg.ClientSecret, StartUrl: &a.Session.StartURL,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("start the device sign-in for %s: %w", a.Session.Label(), err)
+	}
+	show(DeviceCode{
+		UserCode:                sdkaws.ToString(dev.UserCode),
+		VerificationURI:         sdkaws.ToString(dev.VerificationUri),
+		VerificationURIComplete: sdkaws.ToString(dev.VerificationUriComplete),
+		ExpiresAt:               a.now().Add(time.Duration(dev.ExpiresIn) * time.Second),
+	})
+	interval := time.Duration(max(dev.Interval, 1)) * time.Second
+	in := &ssooidc.CreateTokenInput{
+		ClientId: &reg.ClientID, ClientSecret: &reg.ClientSecret,
+		GrantType: sdkaws.String(grantDeviceCode), DeviceCode: dev.DeviceCode,
+	}
+	// The first poll goes out at once: an approval may already be there.
+	for first := true; ; first = false {
+		if !first {
+			if err := sleep(ctx, interval); err != nil {
+				return nil, err
+			}
+		}
+		out, err := a.OIDC.CreateToken(ctx, in)
+		var pending *oidctypes.AuthorizationPendingException
+		var slow *oidctypes.SlowDownException
+		var expired *oidctypes.ExpiredTokenException
+		switch {
+		case err == nil:
+			return a.store(ctx, reg, out)
+		case errors.As(err, &pending):
+		case errors.As(err, &slow):
+			interval += slowDownStep
+		case errors.As(err, &expired):
+			return nil, errors.New("the sign-in code expired before it was approved; run the sign-in again")
+		default:
+			return nil, fmt.Errorf("wait for the sign-in to %s: %w", a.Session.Label(), err)
+		}
+	}
+}
+
+// SignInWithBrowser runs the authorization code flow with PKCE: it listens
+// on a loopback port first, then has open show the authorize URL in a
+// browser, and redeems the code the browser brings back.
+func (a *Auth) SignInWithBrowser(ctx context.Context, open func(url string) error) (*Token, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("listen for the browser's redirect: %w", err)
+	}
+	defer ln.Close()
+	redirect := fmt.Sprintf("http://%s/oauth/callback", ln.Addr())
+	reg, err := a.registration(ctx, []string{grantAuthCode, grantRefreshToken}, "http://127.0.0.1/oauth/callback")
+	if err != nil {
+		return nil, err
+	}
+	verifier, state := randomString(64), randomString(32)
+	sum := sha256.Sum256([]byte(verifier))
+	authorize := strings.TrimSuffix(a.OIDCEndpoint, "/") + "/authorize?" + url.Values{
+		"response_type":         {"code"},
+		"client_id":             {reg.ClientID},
+		"redirect_uri":          {redirect},
+		"state":                 {state},
+		"code_challenge_method": {"S256"},
+		"scopes":                {strings.Join(reg.Scopes, " ")},
+		"code_challenge":        {base64.RawURLEncoding.EncodeToString(sum[:])},
+	}.Encode()
+
+	codes := make(chan callbackResult, 1)
+	srv := &http.Server{Handler: callbackHandler(state, codes), ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	defer srv.Close()
+	if err := open(authorize); err != nil {
+		return nil, err
+	}
+	var res callbackResult
+	select {
+	case res = <-codes:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	if res.err != nil {
+		return nil, res.err
+	}
+	out, err := a.OIDC.CreateToken(ctx, &ssooidc.CreateTokenInput{
+		ClientId: &reg.ClientID, ClientSecret: &reg.ClientSecret, GrantType: sdkaws.String(grantAuthCode),
+		Code: &res.code, CodeVerifier: &verifier, RedirectUri: &redirect,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("finish the sign-in to %s: %w", a.Session.Label(), err)
+	}
+	return a.store(ctx, reg, out)
+}
+
+type callbackResult struct {
+	code string
+	err  error
+}
+
+// callbackHandler receives the browser's redirect once, checks state, and
+// tells the person they can close the tab.
+func callbackHandler(state string, results chan<- callbackResult) http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /oauth/callback", func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		var res callbackResult
+		switch {
+		case q.Get("state") != state:
+			res.err = errors.New("the browser returned a sign-in for another request (state mismatch); run the sign-in again")
+		case q.Get("error") != "":
+			res.err = fmt.Errorf("IAM Identity Center refused the sign-in: %s %s", q.Get("error"), q.Get("error_description"))
+		case q.Get("code") == "":
+			res.err = errors.New("the browser returned no authorization code; run the sign-in again")
+		default:
+			res.code = q.Get("code")
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		if res.err != nil {
+			w.WriteHeader(http.StatusBadRequest)
+			fmt.Fprintf(w, "<!doctype html><title>ssopick</title><h1>Sign-in failed</h1><p>Return to your terminal.</p>")
+		} else {
+			fmt.Fprintf(w, "<!doctype html><title>ssopick</title><h1>Signed in</h1><p>ssopick is signed in. You can close this tab.</p>")
+		}
+		select {
+		case results <- res:
+		default: // a second redirect; the first one counts
+		}
+	})
+	return mux
+}
+
+// store saves a fresh token with its registration and returns it.
+func (a *Auth) store(ctx context.Context, reg *Registration, out *ssooidc.CreateTokenOutput) (*Token, error) {
+	tok := &Token{
+		StartURL:              a.Session.StartURL,
+		Region:                a.Session.Region,
+		AccessToken:           sdkaws.ToString(out.AccessToken),
+		ExpiresAt:             a.now().Add(time.Duration(out.ExpiresIn) * time.Second),
+		ClientID:              reg.ClientID,
+		ClientSecret:          reg.ClientSecret,
+		RegistrationExpiresAt: reg.ExpiresAt,
+		RefreshToken:          sdkaws.ToString(out.RefreshToken),
+	}
+	unlock, err := a.Cache.Lock(ctx, a.Session)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	if old, err := a.Cache.LoadToken(a.Session); err == nil {
+		tok.extra = old.extra
+	}
+	if err := a.Cache.SaveToken(a.Session, tok); err != nil {
+		return nil, err
+	}
+	return tok, nil
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// randomString is n characters of [0-9a-f], valid in PKCE verifiers and
+// OAuth state alike.
+func randomString(n int) string {
+	b := make([]byte, (n+1)/2)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // crypto/rand does not fail on supported platforms
+	}
+	return hex.EncodeToString(b)[:n]
+}

@@ -1,0 +1,136 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ssopick/ssopick/aws"
+)
+
+// defaultCatalogueMaxAge is how old a cached catalogue may be before it is
+// fetched again.
+const defaultCatalogueMaxAge = time.Hour
+
+type listOptions struct {
+	JSON    bool
+	Refresh bool
+	MaxAge  time.Duration
+}
+
+func newListCmd(f *factory) *cobra.Command {
+	var opts listOptions
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "Print every account and role you may use",
+		Long: `Print every account × role of the selected SSO sessions. The list comes from
+ssopick's cache when it is younger than --max-age, else from IAM Identity
+Center. On a terminal it is a table; piped, it is tab-separated
+"account_id account_name role_name" lines; with --json, a JSON array.`,
+		Example: `  ssopick list
+  ssopick list --json | jq -r '.[] | select(.roleName == "ViewOnlyAccess") | .accountId'
+  ssopick list --refresh --sso-session acme`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			rows, err := catalogue(cmd.Context(), f, opts)
+			if err != nil {
+				return err
+			}
+			return printRows(f, rows, opts.JSON)
+		},
+	}
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print JSON objects (accountId, accountName, emailAddress, roleName, ssoSession)")
+	cmd.Flags().BoolVar(&opts.Refresh, "refresh", false, "fetch the list from IAM Identity Center even if the cache is fresh")
+	cmd.Flags().DurationVar(&opts.MaxAge, "max-age", defaultCatalogueMaxAge, "use the cached list when younger than this")
+	return cmd
+}
+
+// catalogue returns the rows of every selected session, signing in on a
+// terminal where needed.
+func catalogue(ctx context.Context, f *factory, o listOptions) ([]aws.Row, error) {
+	sessions, err := f.sessions()
+	if err != nil {
+		return nil, err
+	}
+	var rows []aws.Row
+	for _, s := range sessions {
+		conn, err := aws.Connect(ctx, s, f.Paths)
+		if err != nil {
+			return nil, err
+		}
+		cat, err := sessionCatalogue(ctx, f, conn, o)
+		if err != nil {
+			return nil, err
+		}
+		rows = append(rows, cat.Rows...)
+	}
+	aws.SortRows(rows)
+	return rows, nil
+}
+
+func sessionCatalogue(ctx context.Context, f *factory, conn *aws.Conn, o listOptions) (*aws.Catalogue, error) {
+	opts := aws.CatalogueOptions{MaxAge: o.MaxAge, Refresh: o.Refresh}
+	if f.ErrIsTerminal {
+		opts.Progress = progressPrinter(f, conn.Session.Label())
+	}
+	cat, _, err := conn.Catalogue(ctx, opts)
+	if errors.Is(err, aws.ErrSignInRequired) {
+		if !f.ErrIsTerminal {
+			return nil, fmt.Errorf("%w; run `ssopick login` first", err)
+		}
+		if err := signIn(ctx, f, conn, signInOptions{}); err != nil {
+			return nil, err
+		}
+		cat, _, err = conn.Catalogue(ctx, opts)
+	}
+	if err != nil {
+		if stale, cerr := conn.Cached(); cerr == nil && !errors.Is(err, context.Canceled) && !errors.Is(err, aws.ErrSignInRequired) {
+			fmt.Fprintf(f.ErrOut, "Warning: could not refresh the list of %s (%v); showing the one from %s.\n",
+				conn.Session.Label(), err, stale.FetchedAt.Local().Format(time.DateTime))
+			return stale, nil
+		}
+		return nil, fmt.Errorf("list the accounts of %s: %w", conn.Session.Label(), err)
+	}
+	return cat, nil
+}
+
+// progressPrinter draws "listing acme: 120/400 accounts" on one line.
+func progressPrinter(f *factory, label string) func(aws.Progress) {
+	return func(p aws.Progress) {
+		fmt.Fprintf(f.ErrOut, "\rListing %s: %d/%d accounts", label, p.AccountsDone, p.AccountsTotal)
+		if p.AccountsDone == p.AccountsTotal && p.AccountsTotal > 0 {
+			fmt.Fprint(f.ErrOut, "\r\033[K")
+		}
+	}
+}
+
+func printRows(f *factory, rows []aws.Row, asJSON bool) error {
+	switch {
+	case asJSON:
+		if rows == nil {
+			rows = []aws.Row{}
+		}
+		enc := json.NewEncoder(f.Out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rows)
+	case f.OutIsTerminal:
+		tw := tabwriter.NewWriter(f.Out, 0, 0, 3, ' ', 0)
+		fmt.Fprintln(tw, "ACCOUNT\tID\tROLE\tEMAIL\tSSO SESSION")
+		for _, r := range rows {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.AccountName, r.AccountID, r.RoleName, r.Email, r.Session)
+		}
+		return tw.Flush()
+	default:
+		for _, r := range rows {
+			if _, err := fmt.Fprintf(f.Out, "%s\t%s\t%s\n", r.AccountID, r.AccountName, r.RoleName); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}

@@ -1,0 +1,60 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/charmbracelet/x/term"
+
+	"github.com/ssopick/ssopick/aws"
+	"github.com/ssopick/ssopick/launch"
+)
+
+// factory holds what commands share: where files live, the I/O streams and
+// the session selection flags. Tests and `ssopick demo` build their own.
+type factory struct {
+	Paths  aws.Paths
+	Getenv func(string) string
+	Out    io.Writer
+	ErrOut io.Writer
+	// OutIsTerminal and ErrIsTerminal decide between tables and
+	// tab-separated output, and whether progress is drawn.
+	OutIsTerminal bool
+	ErrIsTerminal bool
+	Browser       launch.Browser
+	Selector      aws.Selector
+}
+
+// newFactory describes the real process environment.
+func newFactory(out, errOut io.Writer) (*factory, error) {
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return nil, fmt.Errorf("find the home directory: %w", err)
+	}
+	return &factory{
+		Paths:         aws.DefaultPaths(os.Getenv, home),
+		Getenv:        os.Getenv,
+		Out:           out,
+		ErrOut:        errOut,
+		OutIsTerminal: isTerminal(out),
+		ErrIsTerminal: isTerminal(errOut),
+		Browser:       launch.Browser{Getenv: os.Getenv, Stdout: errOut, Stderr: errOut},
+	}, nil
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(f.Fd())
+}
+
+// sessions loads the AWS config and applies the selection flags.
+func (f *factory) sessions() ([]aws.Session, error) {
+	cfg, err := aws.LoadConfig(f.Paths.AWSConfig)
+	if err != nil {
+		return nil, err
+	}
+	sel := f.Selector
+	sel.EnvSession = f.Getenv("SSOPICK_SSO_SESSION")
+	return cfg.Select(sel)
+}

@@ -1,0 +1,79 @@
+// Package launch holds ssopick's effects on the person's machine: opening a
+// browser, starting a shell or command, printing credentials.
+package launch
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"runtime"
+
+	"github.com/cli/browser"
+	"github.com/google/shlex"
+)
+
+// Browser opens URLs: with the command in $BROWSER when set (the URL is
+// its last argument), else with the platform's opener.
+type Browser struct {
+	// Command overrides $BROWSER (a --browser flag or preference).
+	Command string
+	Getenv  func(string) string
+	// Stdout and Stderr receive the browser command's output, so it cannot
+	// scribble over a TUI.
+	Stdout, Stderr io.Writer
+}
+
+// ErrNoBrowser means no way to open a browser is known here.
+var ErrNoBrowser = errors.New("no browser can be opened here")
+
+// Open shows url in a browser.
+func (b Browser) Open(url string) error {
+	getenv := b.Getenv
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	command := b.Command
+	if command == "" {
+		command = getenv("BROWSER")
+	}
+	if command != "" {
+		args, err := shlex.Split(command)
+		if err != nil || len(args) == 0 {
+			return fmt.Errorf("the browser command %q cannot be parsed; fix $BROWSER or --browser", command)
+		}
+		cmd := exec.Command(args[0], append(args[1:], url)...)
+		cmd.Stdout, cmd.Stderr = b.Stdout, b.Stderr
+		if err := cmd.Run(); err != nil {
+			return fmt.Errorf("open the browser with %q: %w", args[0], err)
+		}
+		return nil
+	}
+	if !b.CanOpen() {
+		return ErrNoBrowser
+	}
+	browser.Stdout, browser.Stderr = b.Stdout, b.Stderr
+	if err := browser.OpenURL(url); err != nil {
+		return fmt.Errorf("open the browser: %w", err)
+	}
+	return nil
+}
+
+// CanOpen reports whether a browser can be shown: $BROWSER or a --browser
+// command is set, or this is a desktop session (not a bare SSH login or a
+// Linux console without a display).
+func (b Browser) CanOpen() bool {
+	getenv := b.Getenv
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	if b.Command != "" || getenv("BROWSER") != "" {
+		return true
+	}
+	switch runtime.GOOS {
+	case "darwin", "windows":
+		return getenv("SSH_CONNECTION") == "" && getenv("SSH_TTY") == ""
+	}
+	return getenv("DISPLAY") != "" || getenv("WAYLAND_DISPLAY") != ""
+}
