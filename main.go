@@ -47,9 +47,11 @@ func newRootCmd(f *factory) *cobra.Command {
 account and role you may use in one list, and opens the AWS console or a
 shell with that role's temporary credentials.`,
 		Example: `  ssopick login                # sign in (shared with the AWS CLI)
+  ssopick logout               # end the sign-in and remove the cached token
   ssopick list --json          # every account and role, for scripts
   ssopick demo                 # try everything against a built-in sandbox
-  ssopick sandbox              # run the Identity Center emulator for other tools`,
+  ssopick sandbox              # run the Identity Center emulator for other tools
+  ssopick completion bash      # print a shell completion script`,
 		Version:       fmt.Sprintf("%s (commit %s, built %s, %s)", version, commit, date, runtime.Version()),
 		SilenceUsage:  true,
 		SilenceErrors: true,
