@@ -5,12 +5,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/ssopick/ssopick/aws"
+	"github.com/ssopick/ssopick/ui/match"
 )
 
 // defaultCatalogueMaxAge is how old a cached catalogue may be before it is
@@ -26,20 +28,29 @@ type listOptions struct {
 func newListCmd(f *factory) *cobra.Command {
 	var opts listOptions
 	cmd := &cobra.Command{
-		Use:   "list",
+		Use:   "list [QUERY...]",
 		Short: "Print every account and role you may use",
 		Long: `Print every account × role of the selected SSO sessions. The list comes from
 ssopick's cache when it is younger than --max-age, else from IAM Identity
-Center. On a terminal it is a table; piped, it is tab-separated
+Center. With a QUERY, only the rows it matches are printed, best match
+first, ranked by the same fuzzy matcher as the picker: every word must match
+some of the account name, id, role, email or session, as in fzf.
+
+On a terminal the output is a table; piped, it is tab-separated
 "account_id account_name role_name" lines; with --json, a JSON array.`,
 		Example: `  ssopick list
+  ssopick list prod admin
   ssopick list --json | jq -r '.[] | select(.roleName == "ViewOnlyAccess") | .accountId'
   ssopick list --refresh --sso-session acme`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+		RunE: func(cmd *cobra.Command, args []string) error {
 			rows, err := catalogue(cmd.Context(), f, opts)
 			if err != nil {
 				return err
+			}
+			if query := strings.Join(args, " "); query != "" {
+				if rows = filterRows(rows, query); len(rows) == 0 {
+					return fmt.Errorf("no account or role matches %q; use fewer letters, or `ssopick list` to see them all", query)
+				}
 			}
 			return printRows(f, rows, opts.JSON)
 		},
@@ -107,6 +118,20 @@ func progressPrinter(f *factory, label string) func(aws.Progress) {
 			fmt.Fprint(f.ErrOut, "\r\033[K")
 		}
 	}
+}
+
+// filterRows keeps the rows matching query, best match first.
+func filterRows(rows []aws.Row, query string) []aws.Row {
+	texts := make([]string, len(rows))
+	for i, r := range rows {
+		texts[i] = r.SearchText()
+	}
+	results := match.New(texts).Match(query, nil)
+	out := make([]aws.Row, len(results))
+	for i, r := range results {
+		out[i] = rows[r.Index]
+	}
+	return out
 }
 
 func printRows(f *factory, rows []aws.Row, asJSON bool) error {

@@ -205,3 +205,21 @@ func TestSessionSelectionErrors(t *testing.T) {
 		t.Errorf("no config: %v", err)
 	}
 }
+
+func TestListQueryRanksWithTheFuzzyMatcher(t *testing.T) {
+	e := newTestEnv(t, sandbox.Options{Accounts: 40, AutoApprove: true})
+	if err := e.run(t, "login", "--use-device-code", "--no-browser"); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.run(t, "list", "audit", "view"); err != nil {
+		t.Fatalf("list audit view: %v", err)
+	}
+	first := strings.Split(strings.Split(e.out.String(), "\n")[0], "\t")
+	if len(first) != 3 || first[1] != "acme-audit" || first[2] != "ViewOnlyAccess" {
+		t.Errorf("first row %q, want acme-audit ViewOnlyAccess", first)
+	}
+	err := e.run(t, "list", "zzzzqqq")
+	if err == nil || !strings.Contains(err.Error(), `no account or role matches "zzzzqqq"`) || exitCode(err) != 1 {
+		t.Errorf("query matching nothing: %v", err)
+	}
+}

@@ -27,6 +27,12 @@ type Row struct {
 	Session     string `json:"ssoSession"`
 }
 
+// SearchText is what a query is matched against: every field a person
+// might type a piece of.
+func (r Row) SearchText() string {
+	return r.AccountName + "  " + r.AccountID + "  " + r.RoleName + "  " + r.Email + "  " + r.Session
+}
+
 // SortRows orders rows by account name, account id, then role.
 func SortRows(rows []Row) {
 	slices.SortFunc(rows, func(a, b Row) int {
