@@ -54,7 +54,7 @@ the AWS CLI or an SDK at it. Nothing it does touches real AWS. Ctrl-C stops it.`
 			fmt.Fprintln(cmd.ErrOrStderr(), "stopping the sandbox")
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 			defer cancel()
-			return srv.Close(ctx)
+			return srv.Shutdown(ctx)
 		},
 	}
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:0", "address to listen on (port 0 picks a free one)")

@@ -29,7 +29,7 @@ func newTestEnv(t *testing.T, opts sandbox.Options) *testEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = srv.Close(context.Background()) })
+	t.Cleanup(func() { _ = srv.Close() })
 	home := t.TempDir()
 	env := map[string]string{
 		"HOME":                        home,

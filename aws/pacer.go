@@ -34,9 +34,13 @@ const (
 	decreaseRatio = 0.75
 )
 
+// burst lets a small organisation list in one go: the first few calls
+// leave at once, and an idle pacer saves up that many again.
+const burst = 10
+
 // NewPacer returns a pacer in slow start.
 func NewPacer() *Pacer {
-	return &Pacer{limiter: rate.NewLimiter(rate.Limit(initialRate), 1), rate: initialRate, slowStart: true}
+	return &Pacer{limiter: rate.NewLimiter(rate.Limit(initialRate), burst), rate: initialRate, slowStart: true}
 }
 
 // Wait blocks until the next call may be sent.

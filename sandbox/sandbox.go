@@ -275,14 +275,17 @@ func Start(opts Options, addr string) (*Server, error) {
 // URL is the server's base URL, the endpoint for every service.
 func (s *Server) URL() string { return s.BaseURL() }
 
-// Close stops the server, waiting up to the context's deadline for requests
-// in flight.
-func (s *Server) Close(ctx context.Context) error {
+// Shutdown stops the server gracefully, waiting up to the context's
+// deadline for requests in flight, then closes what is left.
+func (s *Server) Shutdown(ctx context.Context) error {
 	if err := s.srv.Shutdown(ctx); err != nil {
 		return s.srv.Close()
 	}
 	return nil
 }
+
+// Close stops the server at once, dropping open connections.
+func (s *Server) Close() error { return s.srv.Close() }
 
 func randomBytes(n int) []byte {
 	b := make([]byte, n)
