@@ -49,6 +49,7 @@ type Conn struct {
 	Pacer   *Pacer
 	Cache   CatalogueCache
 	Now     func() time.Time
+	creds   credentialStore
 }
 
 // Connect builds a Conn with SDK clients for the session's region.

@@ -1,0 +1,58 @@
+package aws
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestPartitionURLs(t *testing.T) {
+	for _, tc := range []struct{ region, endpoint, home string }{
+		{"eu-west-1", "https://signin.aws.amazon.com/federation", "https://eu-west-1.console.aws.amazon.com/console/home?region=eu-west-1"},
+		{"us-gov-west-1", "https://signin.amazonaws-us-gov.com/federation", "https://console.amazonaws-us-gov.com/console/home?region=us-gov-west-1"},
+		{"cn-north-1", "https://signin.amazonaws.cn/federation", "https://console.amazonaws.cn/console/home?region=cn-north-1"},
+	} {
+		if got := FederationEndpoint(tc.region, ""); got != tc.endpoint {
+			t.Errorf("%s endpoint %s", tc.region, got)
+		}
+		if got := ConsoleHome(tc.region); got != tc.home {
+			t.Errorf("%s home %s", tc.region, got)
+		}
+	}
+	if got := FederationEndpoint("eu-west-1", "http://127.0.0.1:1/federation"); got != "http://127.0.0.1:1/federation" {
+		t.Errorf("override ignored: %s", got)
+	}
+}
+
+func TestSigninTokenURL(t *testing.T) {
+	creds := RoleCredentials{AccessKeyID: "ASIAKEY", SecretAccessKey: "se/cr+et", SessionToken: "tok=en"}
+	raw, err := SigninTokenURL("https://signin.aws.amazon.com/federation", creds, 12*time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, _ := url.Parse(raw)
+	q := u.Query()
+	if q.Get("Action") != "getSigninToken" || q.Get("SessionDuration") != "43200" ||
+		q.Get("Session") != `{"sessionId":"ASIAKEY","sessionKey":"se/cr+et","sessionToken":"tok=en"}` {
+		t.Errorf("query %v", q)
+	}
+	if raw, _ := SigninTokenURL("https://x/federation", creds, 0); strings.Contains(raw, "SessionDuration") {
+		t.Error("duration 0 must leave SessionDuration out")
+	}
+	for _, d := range []time.Duration{time.Minute, 899 * time.Second, 12*time.Hour + time.Second} {
+		if _, err := SigninTokenURL("https://x/federation", creds, d); err == nil {
+			t.Errorf("duration %v accepted", d)
+		}
+	}
+}
+
+func TestLoginURL(t *testing.T) {
+	raw := LoginURL("https://signin.aws.amazon.com/federation", "ssopick", "https://eu-west-1.console.aws.amazon.com/s3/home?region=eu-west-1", "TOKEN&x")
+	u, _ := url.Parse(raw)
+	q := u.Query()
+	if u.Host != "signin.aws.amazon.com" || q.Get("Action") != "login" || q.Get("Issuer") != "ssopick" ||
+		q.Get("Destination") != "https://eu-west-1.console.aws.amazon.com/s3/home?region=eu-west-1" || q.Get("SigninToken") != "TOKEN&x" {
+		t.Errorf("login URL %s", raw)
+	}
+}
