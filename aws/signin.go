@@ -53,6 +53,9 @@ type Auth struct {
 	OIDCEndpoint string
 	Cache        TokenCache
 	Now          func() time.Time
+	// wait pauses between device-code polls (default: sleep); tests
+	// record the intervals instead of waiting them out.
+	wait func(context.Context, time.Duration) error
 }
 
 func (a *Auth) now() time.Time {
@@ -227,7 +230,11 @@ func (a *Auth) SignInWithDeviceCode(ctx context.Context, show func(DeviceCode)) 
 	// The first poll goes out at once: an approval may already be there.
 	for first := true; ; first = false {
 		if !first {
-			if err := sleep(ctx, interval); err != nil {
+			wait := a.wait
+			if wait == nil {
+				wait = sleep
+			}
+			if err := wait(ctx, interval); err != nil {
 				return nil, err
 			}
 		}
