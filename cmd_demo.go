@@ -10,6 +10,7 @@ import (
 
 	"github.com/ssopick/ssopick/aws"
 	"github.com/ssopick/ssopick/sandbox"
+	"github.com/ssopick/ssopick/ui"
 )
 
 const demoSession = "ssopick-demo"
@@ -19,10 +20,11 @@ func newDemoCmd(f *factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "Try ssopick against a built-in Identity Center sandbox, no AWS account needed",
-		Long: `Start the Identity Center sandbox in this process and run ssopick's normal
-sign-in and listing against it, with a throwaway AWS config and cache
-directory. Your ~/.aws is never read or written. The sandbox approves the
-sign-in code by itself, as if you had confirmed it in a browser.`,
+		Long: `Start the Identity Center sandbox in this process and run ssopick against it
+with a throwaway AWS config and cache directory: on a terminal the picker,
+otherwise the sign-in and the list. Your ~/.aws is never read or written. The
+sandbox approves the sign-in code by itself, as if you had confirmed it in a
+browser.`,
 		Example: `  ssopick demo
   ssopick demo --accounts 2000 --latency 20ms --throttle-rps 20`,
 		Args: cobra.NoArgs,
@@ -77,10 +79,15 @@ func runDemo(ctx context.Context, f *factory, opts sandbox.Options) error {
 		SSOCache:  filepath.Join(dir, "aws", "sso", "cache"),
 		Cache:     filepath.Join(dir, "cache"),
 	}
+	f.StatePath = filepath.Join(dir, "state", "state.json")
 	f.Selector = aws.Selector{SessionName: demoSession}
 
 	fmt.Fprintf(f.ErrOut, "ssopick demo: a sandbox organisation of %d accounts at %s (not real AWS).\n",
 		len(srv.Organisation().Accounts), srv.URL())
+	if f.OutIsTerminal && f.InIsTerminal {
+		// The sandbox approves the device code by itself: no browser.
+		return runPicker(ctx, f, ui.ModeChoose, nil, pickOptions{DeviceCode: true, NoBrowser: true, MaxAge: defaultCatalogueMaxAge})
+	}
 	sessions, err := f.sessions()
 	if err != nil {
 		return err

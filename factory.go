@@ -9,6 +9,7 @@ import (
 
 	"github.com/ssopick/ssopick/aws"
 	"github.com/ssopick/ssopick/launch"
+	"github.com/ssopick/ssopick/ui"
 )
 
 // factory holds what commands share: where files live, the I/O streams and
@@ -22,8 +23,11 @@ type factory struct {
 	// tab-separated output, and whether progress is drawn.
 	OutIsTerminal bool
 	ErrIsTerminal bool
-	Browser       launch.Browser
-	Selector      aws.Selector
+	InIsTerminal  bool
+	// StatePath is where recents and stars are kept.
+	StatePath string
+	Browser   launch.Browser
+	Selector  aws.Selector
 }
 
 // newFactory describes the real process environment.
@@ -39,6 +43,8 @@ func newFactory(out, errOut io.Writer) (*factory, error) {
 		ErrOut:        errOut,
 		OutIsTerminal: isTerminal(out),
 		ErrIsTerminal: isTerminal(errOut),
+		InIsTerminal:  isTerminal(os.Stdin),
+		StatePath:     ui.StatePath(os.Getenv, home),
 		Browser:       launch.Browser{Getenv: os.Getenv, Stdout: errOut, Stderr: errOut},
 	}, nil
 }

@@ -16,6 +16,8 @@ import (
 	"syscall"
 
 	"github.com/spf13/cobra"
+
+	"github.com/ssopick/ssopick/ui"
 )
 
 // Set by the release build through -ldflags.
@@ -40,13 +42,17 @@ func main() {
 
 // newRootCmd builds the whole command tree over f.
 func newRootCmd(f *factory) *cobra.Command {
+	var pick pickOptions
 	root := &cobra.Command{
-		Use:   "ssopick",
+		Use:   "ssopick [QUERY...]",
 		Short: "Pick an AWS account and role from IAM Identity Center and use it",
 		Long: `ssopick signs in to AWS IAM Identity Center (AWS SSO) once, shows every
 account and role you may use in one list, and opens the AWS console or a
 shell with that role's temporary credentials.`,
-		Example: `  ssopick login                # sign in (shared with the AWS CLI)
+		Example: `  ssopick                      # pick a role, then open the console, a shell, …
+  ssopick console prod pay     # pick with the query filled in; Enter opens the console
+  ssopick shell audit          # Enter starts a shell with the role's credentials
+  ssopick login                # sign in (shared with the AWS CLI)
   ssopick logout               # end the sign-in and remove the cached token
   ssopick list --json          # every account and role, for scripts
   ssopick demo                 # try everything against a built-in sandbox
@@ -55,7 +61,11 @@ shell with that role's temporary credentials.`,
 		Version:       fmt.Sprintf("%s (commit %s, built %s, %s)", version, commit, date, runtime.Version()),
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runPicker(cmd.Context(), f, ui.ModeChoose, args, pick)
+		},
 	}
+	addPickFlags(root, &pick)
 	root.SetOut(f.Out)
 	root.SetErr(f.ErrOut)
 	root.SetVersionTemplate("ssopick {{.Version}}\n")
@@ -64,6 +74,8 @@ shell with that role's temporary credentials.`,
 	pf.StringVar(&f.Selector.StartURL, "start-url", "", "an access portal URL to use without any config (with --sso-region)")
 	pf.StringVar(&f.Selector.Region, "sso-region", "", "the IAM Identity Center region of --start-url")
 	root.AddCommand(
+		newConsoleCmd(f),
+		newShellCmd(f),
 		newLoginCmd(f),
 		newLogoutCmd(f),
 		newListCmd(f),

@@ -1,0 +1,56 @@
+package ui
+
+import "charm.land/bubbles/v2/key"
+
+// keyMap holds every binding, so help is generated from what is really
+// bound. Keys that type into the query line are not listed here.
+type keyMap struct {
+	Up, Down, PageUp, PageDown, Home, End key.Binding
+	Choose, Star, Refresh, Clear, Help    key.Binding
+	Quit                                  key.Binding
+	// On the actions screen.
+	Console, Shell, Exports, CopyURL, Back key.Binding
+	// On the sign-in screen.
+	OpenBrowser, CopySignInURL key.Binding
+}
+
+func newKeyMap() keyMap {
+	return keyMap{
+		Up:       key.NewBinding(key.WithKeys("up", "ctrl+p"), key.WithHelp("↑/ctrl+p", "up")),
+		Down:     key.NewBinding(key.WithKeys("down", "ctrl+n"), key.WithHelp("↓/ctrl+n", "down")),
+		PageUp:   key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
+		PageDown: key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "page down")),
+		Home:     key.NewBinding(key.WithKeys("home"), key.WithHelp("home", "first")),
+		End:      key.NewBinding(key.WithKeys("end"), key.WithHelp("end", "last")),
+		Choose:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "choose")),
+		Star:     key.NewBinding(key.WithKeys("ctrl+f"), key.WithHelp("ctrl+f", "star / unstar")),
+		Refresh:  key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "refresh the list")),
+		Clear:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear query / quit")),
+		Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
+		Quit:     key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
+
+		Console: key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "open the console")),
+		Shell:   key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "start a shell")),
+		Exports: key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "print exports")),
+		CopyURL: key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "copy console URL")),
+		Back:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+
+		OpenBrowser:   key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open the browser again")),
+		CopySignInURL: key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy the URL")),
+	}
+}
+
+// pickerHelp implements help.KeyMap for the picker.
+type pickerHelp struct{ k keyMap }
+
+func (h pickerHelp) ShortHelp() []key.Binding {
+	return []key.Binding{h.k.Choose, h.k.Star, h.k.Clear, h.k.Help}
+}
+
+func (h pickerHelp) FullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{h.k.Up, h.k.Down, h.k.PageUp, h.k.PageDown, h.k.Home, h.k.End},
+		{h.k.Choose, h.k.Star, h.k.Refresh},
+		{h.k.Clear, h.k.Help, h.k.Quit},
+	}
+}

@@ -1,0 +1,386 @@
+package ui
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"time"
+
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/ssopick/ssopick/aws"
+	"github.com/ssopick/ssopick/ui/match"
+)
+
+// item is one line of the list: a catalogue row, or a session that needs
+// signing in before its rows can be used.
+type item struct {
+	row    int    // index into picker.rows; -1 for a sign-in item
+	signIn string // the session label of a sign-in item
+}
+
+// picker is the fuzzy-searchable list: rows, the query, the ranked
+// results and the cursor. It is a plain struct driven by the app model.
+type picker struct {
+	rows     []aws.Row
+	matcher  *match.Matcher
+	natural  columns // widest value of each column over all rows
+	sessions int     // distinct sessions among rows
+	state    *State
+	query    string
+	signIns  []string // sessions waiting for sign-in, listed first
+
+	// Incremental filtering: the rows matching lastQuery (ascending). A
+	// query that extends lastQuery only needs to look at these.
+	lastQuery   string
+	lastMatches []int
+
+	results []item
+	// moved is set when the person moves the cursor; until then it stays
+	// on the best match as results change.
+	moved  bool
+	cursor int // index into results
+	offset int // first visible result
+	height int // visible result lines
+}
+
+// columns are the widths of the row fields, in display cells.
+type columns struct{ name, id, role, email, session int }
+
+func newPicker(state *State) *picker {
+	return &picker{state: state, matcher: match.New(nil)}
+}
+
+// setRows replaces the rows (after a load or a background refresh),
+// keeping the query and the selected row where it still exists.
+func (p *picker) setRows(rows []aws.Row) {
+	selected, hadSelection := p.selectedKey()
+	p.rows = rows
+	texts := make([]string, len(rows))
+	p.natural = columns{id: 12}
+	seen := map[string]bool{}
+	for i, r := range rows {
+		texts[i] = r.SearchText()
+		p.natural.name = max(p.natural.name, ansi.StringWidth(r.AccountName))
+		p.natural.role = max(p.natural.role, ansi.StringWidth(r.RoleName))
+		p.natural.email = max(p.natural.email, ansi.StringWidth(r.Email))
+		p.natural.session = max(p.natural.session, ansi.StringWidth(r.Session))
+		seen[r.Session] = true
+	}
+	p.sessions = len(seen)
+	p.matcher = match.New(texts)
+	p.lastQuery, p.lastMatches = "", nil
+	p.refilter()
+	if hadSelection && p.moved {
+		p.selectKey(selected)
+	}
+}
+
+// setSignIns sets the sessions that need a sign-in.
+func (p *picker) setSignIns(labels []string) {
+	selected, had := p.selectedKey()
+	p.signIns = labels
+	p.refilter()
+	if had && p.moved {
+		p.selectKey(selected)
+	}
+}
+
+// setQuery filters for a new query; the cursor goes to the best match.
+func (p *picker) setQuery(q string) {
+	if q == p.query {
+		return
+	}
+	p.query = q
+	p.refilter()
+	p.cursor, p.offset, p.moved = 0, 0, false
+}
+
+func (p *picker) refilter() {
+	q := strings.TrimSpace(p.query)
+	var candidates []int
+	if q != "" && p.lastQuery != "" && strings.HasPrefix(q, p.lastQuery) {
+		// Every match of a longer query matches its prefix too: each
+		// term is the same or extended.
+		candidates = p.lastMatches
+	}
+	matches := p.matcher.Match(q, candidates)
+	p.lastQuery, p.lastMatches = q, nil
+	if q != "" {
+		p.lastMatches = make([]int, 0, len(matches))
+		for _, m := range matches {
+			p.lastMatches = append(p.lastMatches, m.Index)
+		}
+		slices.Sort(p.lastMatches)
+	}
+
+	// Rank: starred first; then match quality (for a query) or recency
+	// (without one); then recency; then catalogue order.
+	recent := func(i int) time.Time { return p.state.Recent[RowKey(p.rows[i])] }
+	starred := func(i int) bool { return p.state.Starred[RowKey(p.rows[i])] }
+	slices.SortStableFunc(matches, func(a, b match.Result) int {
+		if sa, sb := starred(a.Index), starred(b.Index); sa != sb {
+			if sa {
+				return -1
+			}
+			return 1
+		}
+		if q != "" && a.Score != b.Score {
+			return cmp.Compare(b.Score, a.Score)
+		}
+		if c := recent(b.Index).Compare(recent(a.Index)); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Index, b.Index)
+	})
+	p.results = p.results[:0]
+	for _, label := range p.signIns {
+		p.results = append(p.results, item{row: -1, signIn: label})
+	}
+	for _, m := range matches {
+		p.results = append(p.results, item{row: m.Index})
+	}
+	p.clamp()
+}
+
+func (p *picker) selectedKey() (string, bool) {
+	it, ok := p.selected()
+	if !ok {
+		return "", false
+	}
+	if it.row < 0 {
+		return "signin|" + it.signIn, true
+	}
+	return RowKey(p.rows[it.row]), true
+}
+
+func (p *picker) selectKey(key string) {
+	for i, it := range p.results {
+		k := "signin|" + it.signIn
+		if it.row >= 0 {
+			k = RowKey(p.rows[it.row])
+		}
+		if k == key {
+			p.cursor = i
+			p.clamp()
+			return
+		}
+	}
+}
+
+// selected is the item under the cursor.
+func (p *picker) selected() (item, bool) {
+	if p.cursor < 0 || p.cursor >= len(p.results) {
+		return item{}, false
+	}
+	return p.results[p.cursor], true
+}
+
+// move moves the cursor by delta lines, stopping at the ends.
+func (p *picker) move(delta int) {
+	p.cursor += delta
+	p.moved = true
+	p.clamp()
+}
+
+func (p *picker) home() { p.cursor, p.moved = 0, true; p.clamp() }
+func (p *picker) end()  { p.cursor, p.moved = len(p.results)-1, true; p.clamp() }
+
+// clamp keeps the cursor on a result and inside the visible window.
+func (p *picker) clamp() {
+	p.cursor = max(0, min(p.cursor, len(p.results)-1))
+	h := max(1, p.height)
+	if p.cursor < p.offset {
+		p.offset = p.cursor
+	}
+	if p.cursor >= p.offset+h {
+		p.offset = p.cursor - h + 1
+	}
+	p.offset = max(0, min(p.offset, len(p.results)-h))
+}
+
+func (p *picker) setHeight(h int) {
+	p.height = max(1, h)
+	p.clamp()
+}
+
+// fit shrinks the natural column widths into width cells: the email goes
+// first, then the session, then names and roles are truncated, and the id
+// goes last.
+func (p *picker) fit(width int) columns {
+	c := p.natural
+	c.name, c.role, c.email = min(c.name, 40), min(c.role, 32), min(c.email, 48)
+	if p.sessions <= 1 {
+		c.session = 0
+	}
+	c.session = min(c.session, 20)
+	total := func() int {
+		n, cols := 0, 0
+		for _, w := range []int{c.name, c.id, c.role, c.email, c.session} {
+			if w > 0 {
+				n += w
+				cols++
+			}
+		}
+		return n + 2*max(0, cols-1)
+	}
+	for total() > width && c.email > 12 {
+		c.email--
+	}
+	if total() > width {
+		c.email = 0
+	}
+	if total() > width {
+		c.session = 0
+	}
+	for total() > width && (c.name > 12 || c.role > 10) {
+		if c.name >= c.role && c.name > 12 || c.role <= 10 {
+			c.name--
+		} else {
+			c.role--
+		}
+	}
+	if total() > width {
+		c.id = 0
+	}
+	for total() > width && c.name > 4 {
+		c.name--
+	}
+	return c
+}
+
+// rowPrefix is the marker and star columns before each row.
+const rowPrefix = 4
+
+// view renders the visible window of results, width cells wide.
+func (p *picker) view(s Styles, width int) string {
+	var b strings.Builder
+	cols := p.fit(width - rowPrefix)
+	end := min(len(p.results), p.offset+p.height)
+	for i := p.offset; i < end; i++ {
+		if i > p.offset {
+			b.WriteByte('\n')
+		}
+		b.WriteString(p.line(s, p.results[i], i == p.cursor, cols, width))
+	}
+	return b.String()
+}
+
+func (p *picker) line(s Styles, it item, selected bool, cols columns, width int) string {
+	base, hl := lipgloss.NewStyle(), s.Match
+	if selected {
+		base, hl = s.Cursor, s.Cursor.Inherit(s.Match).Underline(true)
+	}
+	marker := "  "
+	if selected {
+		marker = s.Marker.Render("▸ ")
+	}
+	if it.row < 0 {
+		text := ansi.Truncate("→ sign in to "+it.signIn+" (enter)", width-rowPrefix, "…")
+		return marker + "  " + base.Inherit(s.SignIn).Render(padRight(text, width-rowPrefix))
+	}
+	r := p.rows[it.row]
+	star := "  "
+	if p.state.Starred[RowKey(r)] {
+		star = s.Star.Render("★ ")
+	}
+	var positions map[int]bool
+	if strings.TrimSpace(p.query) != "" {
+		positions = map[int]bool{}
+		for _, pos := range p.matcher.Positions(strings.TrimSpace(p.query), it.row) {
+			positions[pos] = true
+		}
+	}
+	dim := base.Inherit(s.Dim)
+	// The fields sit in SearchText in this order, two spaces apart.
+	fields := []struct {
+		text  string
+		width int
+		style lipgloss.Style
+	}{
+		{r.AccountName, cols.name, base},
+		{r.AccountID, cols.id, dim},
+		{r.RoleName, cols.role, base.Bold(true)},
+		{r.Email, cols.email, dim},
+		{r.Session, cols.session, dim},
+	}
+	var b strings.Builder
+	b.WriteString(marker)
+	b.WriteString(star)
+	offset, used := 0, 0
+	gap := base.Render("  ")
+	for _, f := range fields {
+		if f.width > 0 {
+			if used > 0 {
+				b.WriteString(gap)
+				used += 2
+			}
+			b.WriteString(renderField(f.text, offset, positions, f.width, f.style, hl))
+			used += f.width
+		}
+		offset += len([]rune(f.text)) + 2
+	}
+	if rest := width - rowPrefix - used; rest > 0 {
+		b.WriteString(base.Render(strings.Repeat(" ", rest)))
+	}
+	return b.String()
+}
+
+// renderField draws text in exactly width cells, truncated with "…",
+// with the runes at the matched positions (offset into the search text)
+// in the highlight style.
+func renderField(text string, offset int, positions map[int]bool, width int, style, hl lipgloss.Style) string {
+	runes := []rune(text)
+	if ansi.StringWidth(text) > width {
+		cut := runes[:0:0]
+		w := 0
+		for _, r := range runes {
+			rw := ansi.StringWidth(string(r))
+			if w+rw > width-1 {
+				break
+			}
+			cut = append(cut, r)
+			w += rw
+		}
+		runes = append(cut, '…')
+	}
+	var b strings.Builder
+	var run []rune
+	runHL := false
+	flush := func() {
+		if len(run) > 0 {
+			st := style
+			if runHL {
+				st = hl
+			}
+			b.WriteString(st.Render(string(run)))
+			run = run[:0]
+		}
+	}
+	for i, r := range runes {
+		h := positions[offset+i] && r != '…'
+		if h != runHL {
+			flush()
+			runHL = h
+		}
+		run = append(run, r)
+	}
+	flush()
+	if pad := width - ansi.StringWidth(string(runes)); pad > 0 {
+		b.WriteString(style.Render(strings.Repeat(" ", pad)))
+	}
+	return b.String()
+}
+
+func padRight(s string, width int) string {
+	if w := ansi.StringWidth(s); w < width {
+		return s + strings.Repeat(" ", width-w)
+	}
+	return s
+}
+
+// counts is "N of M roles" for the status line.
+func (p *picker) counts() (shown, total int) {
+	return len(p.results) - len(p.signIns), len(p.rows)
+}

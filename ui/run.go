@@ -1,0 +1,22 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	tea "charm.land/bubbletea/v2"
+)
+
+// Run shows the app on the terminal until the person chooses or quits.
+// The terminal is restored on every way out: a choice, Ctrl-C, a signal
+// cancelling ctx, an error or a panic (Bubble Tea recovers it).
+func Run(ctx context.Context, opts Options, in io.Reader, out io.Writer) (Result, error) {
+	m := New(opts)
+	defer m.cancel()
+	p := tea.NewProgram(m, tea.WithContext(ctx), tea.WithInput(in), tea.WithOutput(out))
+	if _, err := p.Run(); err != nil {
+		return Result{}, fmt.Errorf("run the picker: %w", err)
+	}
+	return m.Result(), nil
+}
