@@ -24,6 +24,7 @@ type item struct {
 // results and the cursor. It is a plain struct driven by the app model.
 type picker struct {
 	rows     []aws.Row
+	keys     []string // RowKey of each row
 	matcher  *match.Matcher
 	natural  columns // widest value of each column over all rows
 	sessions int     // distinct sessions among rows
@@ -57,11 +58,13 @@ func newPicker(state *State) *picker {
 func (p *picker) setRows(rows []aws.Row) {
 	selected, hadSelection := p.selectedKey()
 	p.rows = rows
+	p.keys = make([]string, len(rows))
 	texts := make([]string, len(rows))
 	p.natural = columns{id: 12}
 	seen := map[string]bool{}
 	for i, r := range rows {
 		texts[i] = r.SearchText()
+		p.keys[i] = RowKey(r)
 		p.natural.name = max(p.natural.name, ansi.StringWidth(r.AccountName))
 		p.natural.role = max(p.natural.role, ansi.StringWidth(r.RoleName))
 		p.natural.email = max(p.natural.email, ansi.StringWidth(r.Email))
@@ -115,25 +118,28 @@ func (p *picker) refilter() {
 		slices.Sort(p.lastMatches)
 	}
 
-	// Rank: starred first; then match quality (for a query) or recency
-	// (without one); then recency; then catalogue order.
-	recent := func(i int) time.Time { return p.state.Recent[RowKey(p.rows[i])] }
-	starred := func(i int) bool { return p.state.Starred[RowKey(p.rows[i])] }
-	slices.SortStableFunc(matches, func(a, b match.Result) int {
-		if sa, sb := starred(a.Index), starred(b.Index); sa != sb {
-			if sa {
-				return -1
+	// Match already orders by quality, then catalogue order. History
+	// reorders: starred rows first; then quality (for a query) or
+	// recency (without one); then recency; then catalogue order.
+	if len(p.state.Recent) > 0 || len(p.state.Starred) > 0 {
+		recent := func(i int) time.Time { return p.state.Recent[p.keys[i]] }
+		starred := func(i int) bool { return p.state.Starred[p.keys[i]] }
+		slices.SortStableFunc(matches, func(a, b match.Result) int {
+			if sa, sb := starred(a.Index), starred(b.Index); sa != sb {
+				if sa {
+					return -1
+				}
+				return 1
 			}
-			return 1
-		}
-		if q != "" && a.Score != b.Score {
-			return cmp.Compare(b.Score, a.Score)
-		}
-		if c := recent(b.Index).Compare(recent(a.Index)); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.Index, b.Index)
-	})
+			if q != "" && a.Score != b.Score {
+				return cmp.Compare(b.Score, a.Score)
+			}
+			if c := recent(b.Index).Compare(recent(a.Index)); c != 0 {
+				return c
+			}
+			return cmp.Compare(a.Index, b.Index)
+		})
+	}
 	p.results = p.results[:0]
 	for _, label := range p.signIns {
 		p.results = append(p.results, item{row: -1, signIn: label})
@@ -152,14 +158,14 @@ func (p *picker) selectedKey() (string, bool) {
 	if it.row < 0 {
 		return "signin|" + it.signIn, true
 	}
-	return RowKey(p.rows[it.row]), true
+	return p.keys[it.row], true
 }
 
 func (p *picker) selectKey(key string) {
 	for i, it := range p.results {
 		k := "signin|" + it.signIn
 		if it.row >= 0 {
-			k = RowKey(p.rows[it.row])
+			k = p.keys[it.row]
 		}
 		if k == key {
 			p.cursor = i
@@ -253,90 +259,110 @@ func (p *picker) fit(width int) columns {
 // rowPrefix is the marker and star columns before each row.
 const rowPrefix = 4
 
+// rowStyles are a row's styles as escape sequences, computed once a frame.
+type rowStyles struct {
+	base, dim, role, hl, signIn sgr
+	marker, star                string
+}
+
+func newRowStyles(s Styles, selected bool) rowStyles {
+	base, hl := lipgloss.NewStyle(), s.Match
+	marker := "  "
+	if selected {
+		base, hl = s.Cursor, s.Cursor.Inherit(s.Match).Underline(true)
+		marker = s.Marker.Render("▸ ")
+	}
+	return rowStyles{
+		base:   sgrOf(base),
+		dim:    sgrOf(base.Inherit(s.Dim)),
+		role:   sgrOf(base.Bold(true)),
+		hl:     sgrOf(hl),
+		signIn: sgrOf(base.Inherit(s.SignIn)),
+		marker: marker,
+		star:   s.Star.Render("★ "),
+	}
+}
+
 // view renders the visible window of results, width cells wide.
 func (p *picker) view(s Styles, width int) string {
 	var b strings.Builder
 	cols := p.fit(width - rowPrefix)
+	normal, selected := newRowStyles(s, false), newRowStyles(s, true)
+	query := strings.TrimSpace(p.query)
 	end := min(len(p.results), p.offset+p.height)
 	for i := p.offset; i < end; i++ {
 		if i > p.offset {
 			b.WriteByte('\n')
 		}
-		b.WriteString(p.line(s, p.results[i], i == p.cursor, cols, width))
+		rs := normal
+		if i == p.cursor {
+			rs = selected
+		}
+		p.line(&b, rs, p.results[i], query, cols, width)
 	}
 	return b.String()
 }
 
-func (p *picker) line(s Styles, it item, selected bool, cols columns, width int) string {
-	base, hl := lipgloss.NewStyle(), s.Match
-	if selected {
-		base, hl = s.Cursor, s.Cursor.Inherit(s.Match).Underline(true)
-	}
-	marker := "  "
-	if selected {
-		marker = s.Marker.Render("▸ ")
-	}
+func (p *picker) line(b *strings.Builder, rs rowStyles, it item, query string, cols columns, width int) {
+	b.WriteString(rs.marker)
 	if it.row < 0 {
 		text := ansi.Truncate("→ sign in to "+it.signIn+" (enter)", width-rowPrefix, "…")
-		return marker + "  " + base.Inherit(s.SignIn).Render(padRight(text, width-rowPrefix))
+		b.WriteString("  " + rs.signIn.open + padRight(text, width-rowPrefix) + rs.signIn.close)
+		return
 	}
 	r := p.rows[it.row]
-	star := "  "
-	if p.state.Starred[RowKey(r)] {
-		star = s.Star.Render("★ ")
+	if p.state.Starred[p.keys[it.row]] {
+		b.WriteString(rs.star)
+	} else {
+		b.WriteString("  ")
 	}
 	var positions map[int]bool
-	if strings.TrimSpace(p.query) != "" {
+	if query != "" {
 		positions = map[int]bool{}
-		for _, pos := range p.matcher.Positions(strings.TrimSpace(p.query), it.row) {
+		for _, pos := range p.matcher.Positions(query, it.row) {
 			positions[pos] = true
 		}
 	}
-	dim := base.Inherit(s.Dim)
 	// The fields sit in SearchText in this order, two spaces apart.
 	fields := []struct {
 		text  string
 		width int
-		style lipgloss.Style
+		style sgr
 	}{
-		{r.AccountName, cols.name, base},
-		{r.AccountID, cols.id, dim},
-		{r.RoleName, cols.role, base.Bold(true)},
-		{r.Email, cols.email, dim},
-		{r.Session, cols.session, dim},
+		{r.AccountName, cols.name, rs.base},
+		{r.AccountID, cols.id, rs.dim},
+		{r.RoleName, cols.role, rs.role},
+		{r.Email, cols.email, rs.dim},
+		{r.Session, cols.session, rs.dim},
 	}
-	var b strings.Builder
-	b.WriteString(marker)
-	b.WriteString(star)
 	offset, used := 0, 0
-	gap := base.Render("  ")
+	gap := rs.base.open + "  " + rs.base.close
 	for _, f := range fields {
 		if f.width > 0 {
 			if used > 0 {
 				b.WriteString(gap)
 				used += 2
 			}
-			b.WriteString(renderField(f.text, offset, positions, f.width, f.style, hl))
+			renderField(b, f.text, offset, positions, f.width, f.style, rs.hl)
 			used += f.width
 		}
 		offset += len([]rune(f.text)) + 2
 	}
 	if rest := width - rowPrefix - used; rest > 0 {
-		b.WriteString(base.Render(strings.Repeat(" ", rest)))
+		b.WriteString(rs.base.open + strings.Repeat(" ", rest) + rs.base.close)
 	}
-	return b.String()
 }
 
 // renderField draws text in exactly width cells, truncated with "…",
 // with the runes at the matched positions (offset into the search text)
 // in the highlight style.
-func renderField(text string, offset int, positions map[int]bool, width int, style, hl lipgloss.Style) string {
+func renderField(b *strings.Builder, text string, offset int, positions map[int]bool, width int, plain, bright sgr) {
 	runes := []rune(text)
-	if ansi.StringWidth(text) > width {
+	if cellWidth(text) > width {
 		cut := runes[:0:0]
 		w := 0
 		for _, r := range runes {
-			rw := ansi.StringWidth(string(r))
+			rw := cellWidth(string(r))
 			if w+rw > width-1 {
 				break
 			}
@@ -345,32 +371,50 @@ func renderField(text string, offset int, positions map[int]bool, width int, sty
 		}
 		runes = append(cut, '…')
 	}
-	var b strings.Builder
-	var run []rune
-	runHL := false
-	flush := func() {
-		if len(run) > 0 {
-			st := style
+	start, runHL := 0, false
+	flush := func(end int) {
+		if end > start {
+			sg := plain
 			if runHL {
-				st = hl
+				sg = bright
 			}
-			b.WriteString(st.Render(string(run)))
-			run = run[:0]
+			b.WriteString(sg.open)
+			b.WriteString(string(runes[start:end]))
+			b.WriteString(sg.close)
 		}
+		start = end
 	}
 	for i, r := range runes {
-		h := positions[offset+i] && r != '…'
-		if h != runHL {
-			flush()
+		if h := positions[offset+i] && r != '…'; h != runHL {
+			flush(i)
 			runHL = h
 		}
-		run = append(run, r)
 	}
-	flush()
-	if pad := width - ansi.StringWidth(string(runes)); pad > 0 {
-		b.WriteString(style.Render(strings.Repeat(" ", pad)))
+	flush(len(runes))
+	if pad := width - cellWidth(string(runes)); pad > 0 {
+		b.WriteString(plain.open + strings.Repeat(" ", pad) + plain.close)
 	}
-	return b.String()
+}
+
+// sgr is a style as the escape sequences around its text, so hot loops
+// can draw many runs without lipgloss laying each one out.
+type sgr struct{ open, close string }
+
+// sgrOf extracts a style's escape sequences by rendering a placeholder.
+func sgrOf(st lipgloss.Style) sgr {
+	const placeholder = "\uE000"
+	open, close, _ := strings.Cut(st.Render(placeholder), placeholder)
+	return sgr{open, close}
+}
+
+// cellWidth is the display width of s, with a fast path for ASCII.
+func cellWidth(s string) int {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return ansi.StringWidth(s)
+		}
+	}
+	return len(s)
 }
 
 func padRight(s string, width int) string {

@@ -1,13 +1,16 @@
 // Package match ranks catalogue rows against a typed query with fzf's own
-// matching algorithm (github.com/junegunn/fzf/src/algo), so scores and
-// highlights are what fzf users expect. The picker and `ssopick list QUERY`
-// share it.
+// matching algorithms (github.com/junegunn/fzf/src/algo), so scores and
+// highlights are what fzf users expect: every row is matched with fzf's
+// linear-time v1 algorithm, and the best rows are ordered by its optimal v2
+// score. The picker and `ssopick list QUERY` share it.
 package match
 
 import (
 	"cmp"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/junegunn/fzf/src/algo"
@@ -20,18 +23,37 @@ func init() {
 	algo.Init("default")
 }
 
-// Matcher holds rows' searchable texts, prepared once. It reuses scratch
-// memory between calls, so one Matcher serves one goroutine at a time.
+// Matcher holds rows' searchable texts, prepared once. Match and
+// Positions may be called from one goroutine at a time; Match spreads its
+// own work over the CPUs.
 type Matcher struct {
 	texts []util.Chars
-	slab  *util.Slab
+	slabs []*util.Slab // one per worker
+	// terms caches each term's v1 score per row (unscored or noMatch
+	// where so), so typing a new word does not re-match the earlier ones
+	// and extending a word skips rows its shorter form did not match.
+	terms map[termKey][]int32
 }
+
+type termKey struct {
+	pattern       string
+	caseSensitive bool
+}
+
+const (
+	unscored     = -2
+	noMatch      = -1
+	maxTermCache = 32
+)
 
 // New prepares texts for matching; text i is row i.
 func New(texts []string) *Matcher {
-	m := &Matcher{texts: make([]util.Chars, len(texts)), slab: util.MakeSlab(100*1024, 2048)}
+	m := &Matcher{texts: make([]util.Chars, len(texts)), terms: map[termKey][]int32{}}
 	for i, t := range texts {
 		m.texts[i] = util.ToChars([]byte(t))
+	}
+	for range max(1, runtime.GOMAXPROCS(0)) {
+		m.slabs = append(m.slabs, util.MakeSlab(100*1024, 2048))
 	}
 	return m
 }
@@ -42,6 +64,7 @@ func (m *Matcher) Len() int { return len(m.texts) }
 // Result is one matching row.
 type Result struct {
 	Index int // the row's position in the texts given to New
+	// Score orders results, higher first. Only its order is meaningful.
 	Score int
 }
 
@@ -66,35 +89,133 @@ func parse(query string) []term {
 	return terms
 }
 
+const (
+	// refineTop is how many of the best rows get fzf's optimal (v2)
+	// score. The linear-time v1 algorithm finds and orders all matches;
+	// v2 costs up to 20× more on long rows, so only the head of the
+	// list, the part people look at, pays for it.
+	refineTop = 200
+	// refined lifts v2-scored rows above the rest, whose v1 scores are
+	// not comparable with them.
+	refined = 1 << 24
+	// parallelMin is the candidate count from which matching is split
+	// over the CPUs.
+	parallelMin = 2048
+)
+
 // Match returns the rows matching every term of query, best first; equal
 // scores keep row order. An empty query matches every row with score 0.
 // Only candidates (row indexes, ascending) are tried when it is non-nil,
 // which lets a caller narrow from a previous, shorter query's results.
 func (m *Matcher) Match(query string, candidates []int) []Result {
 	terms := parse(query)
-	var out []Result
-	try := func(i int) {
-		total := 0
-		for _, t := range terms {
-			r, _ := algo.FuzzyMatchV2(t.caseSensitive, true, true, &m.texts[i], t.pattern, false, m.slab)
-			if r.Start < 0 {
-				return
-			}
-			total += r.Score
-		}
-		out = append(out, Result{Index: i, Score: total})
-	}
-	if candidates != nil {
-		for _, i := range candidates {
-			try(i)
-		}
-	} else {
-		for i := range m.texts {
-			try(i)
+	if candidates == nil {
+		candidates = make([]int, len(m.texts))
+		for i := range candidates {
+			candidates[i] = i
 		}
 	}
-	slices.SortStableFunc(out, func(a, b Result) int { return cmp.Compare(b.Score, a.Score) })
+	if len(terms) == 0 {
+		out := make([]Result, len(candidates))
+		for i, c := range candidates {
+			out[i] = Result{Index: c}
+		}
+		return out
+	}
+	out := m.scan(terms, candidates)
+	byScore := func(a, b Result) int { return cmp.Compare(b.Score, a.Score) }
+	slices.SortStableFunc(out, byScore)
+	head := out[:min(refineTop, len(out))]
+	for i := range head {
+		head[i].Score = refined + m.score(terms, head[i].Index, m.slabs[0])
+	}
+	slices.SortStableFunc(head, byScore)
 	return out
+}
+
+// scan finds the candidates matching every term, with v1 scores, split
+// over the CPUs when there are many.
+func (m *Matcher) scan(terms []term, candidates []int) []Result {
+	type prepared struct {
+		t       term
+		scores  []int32
+		shorter []int32 // the term less its last rune, if cached
+	}
+	prep := make([]prepared, len(terms))
+	for j, t := range terms {
+		prep[j] = prepared{t: t, scores: m.termScores(t)}
+		if len(t.pattern) > 1 {
+			prep[j].shorter = m.terms[termKey{string(t.pattern[:len(t.pattern)-1]), t.caseSensitive}]
+		}
+	}
+	workers := len(m.slabs)
+	if len(candidates) < parallelMin {
+		workers = 1
+	}
+	parts := make([][]Result, workers)
+	chunk := (len(candidates) + workers - 1) / workers
+	var wg sync.WaitGroup
+	for w := range workers {
+		lo, hi := min(w*chunk, len(candidates)), min((w+1)*chunk, len(candidates))
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			// Workers score disjoint rows, so they write disjoint cache
+			// cells.
+			for _, i := range candidates[lo:hi] {
+				total := 0
+				for _, p := range prep {
+					s := p.scores[i]
+					if s == unscored {
+						s = noMatch
+						if p.shorter == nil || p.shorter[i] != noMatch {
+							if r, _ := algo.FuzzyMatchV1(p.t.caseSensitive, true, true, &m.texts[i], p.t.pattern, false, m.slabs[w]); r.Start >= 0 {
+								s = int32(r.Score)
+							}
+						}
+						p.scores[i] = s
+					}
+					if s == noMatch {
+						total = -1
+						break
+					}
+					total += int(s)
+				}
+				if total >= 0 {
+					parts[w] = append(parts[w], Result{Index: i, Score: total})
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return slices.Concat(parts...)
+}
+
+// termScores is the cache row of a term, created unscored if new.
+func (m *Matcher) termScores(t term) []int32 {
+	k := termKey{string(t.pattern), t.caseSensitive}
+	if s, ok := m.terms[k]; ok {
+		return s
+	}
+	if len(m.terms) >= maxTermCache {
+		clear(m.terms)
+	}
+	s := make([]int32, len(m.texts))
+	for i := range s {
+		s[i] = unscored
+	}
+	m.terms[k] = s
+	return s
+}
+
+// score is fzf's optimal (v2) score of row i for terms.
+func (m *Matcher) score(terms []term, i int, slab *util.Slab) int {
+	total := 0
+	for _, t := range terms {
+		r, _ := algo.FuzzyMatchV2(t.caseSensitive, true, true, &m.texts[i], t.pattern, false, slab)
+		total += r.Score
+	}
+	return total
 }
 
 // Positions are the rune offsets in row i's text that query matched, for
@@ -102,7 +223,7 @@ func (m *Matcher) Match(query string, candidates []int) []Result {
 func (m *Matcher) Positions(query string, i int) []int {
 	var all []int
 	for _, t := range parse(query) {
-		r, pos := algo.FuzzyMatchV2(t.caseSensitive, true, true, &m.texts[i], t.pattern, true, m.slab)
+		r, pos := algo.FuzzyMatchV2(t.caseSensitive, true, true, &m.texts[i], t.pattern, true, m.slabs[0])
 		if r.Start < 0 {
 			return nil
 		}

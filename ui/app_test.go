@@ -1,0 +1,96 @@
+package ui
+
+import (
+	"bytes"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/teatest/v2"
+)
+
+var sizes = []struct{ w, h int }{{80, 24}, {120, 40}}
+
+// spinnerFrames are normalised in goldens: the frame depends on timing.
+var spinnerFrames = regexp.MustCompile(`[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]`)
+
+func newTestApp(sources ...Source) *Model {
+	return New(Options{Sources: sources, MaxAge: time.Hour, Now: func() time.Time { return testNow }, Browser: &fakeBrowser{}})
+}
+
+// frame runs the app at w×h, applies steps once text appears, and
+// returns the final frame without colours.
+func frame(t *testing.T, m *Model, w, h int, waitFor string, steps func(tm *teatest.TestModel)) string {
+	t.Helper()
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(w, h))
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(waitFor)) },
+		teatest.WithDuration(5*time.Second))
+	if steps != nil {
+		steps(tm)
+	}
+	// Let the last keys reach the model before the frame is taken.
+	time.Sleep(50 * time.Millisecond)
+	if err := tm.Quit(); err != nil {
+		t.Fatal(err)
+	}
+	final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
+	return spinnerFrames.ReplaceAllString(ansi.Strip(final.View().Content), "*")
+}
+
+func signedIn(label string) *fakeSource {
+	return &fakeSource{label: label, cached: testRows(label), signedIn: true}
+}
+
+func TestScreens(t *testing.T) {
+	cases := []struct {
+		name    string
+		app     func() *Model
+		waitFor string
+		steps   func(tm *teatest.TestModel)
+	}{
+		{"list", func() *Model { return newTestApp(signedIn("acme")) }, "18 of 18 roles", nil},
+		{"filtered", func() *Model { return newTestApp(signedIn("acme")) }, "18 of 18", func(tm *teatest.TestModel) { tm.Type("prod adm") }},
+		{"empty", func() *Model { return newTestApp(signedIn("acme")) }, "18 of 18", func(tm *teatest.TestModel) { tm.Type("zzzz") }},
+		{"actions", func() *Model { return newTestApp(signedIn("acme")) }, "18 of 18", func(tm *teatest.TestModel) {
+			tm.Type("audit view")
+			tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+		}},
+		{"help", func() *Model { return newTestApp(signedIn("acme")) }, "18 of 18", func(tm *teatest.TestModel) { tm.Type("?") }},
+		{"signin", func() *Model { return newTestApp(&fakeSource{label: "acme"}) }, "WDJB-MJHT", nil},
+		{"two-sessions", func() *Model {
+			return newTestApp(signedIn("acme"), &fakeSource{label: "globex", cached: testRows("globex")[:3]})
+		}, "sign in to globex", nil},
+	}
+	for _, tc := range cases {
+		for _, sz := range sizes {
+			t.Run(fmt.Sprintf("%s/%dx%d", tc.name, sz.w, sz.h), func(t *testing.T) {
+				out := frame(t, tc.app(), sz.w, sz.h, tc.waitFor, tc.steps)
+				teatest.RequireEqualOutput(t, []byte(out))
+			})
+		}
+	}
+	t.Run("narrow/50x20", func(t *testing.T) {
+		teatest.RequireEqualOutput(t, []byte(frame(t, newTestApp(signedIn("acme")), 50, 20, "18 of 18", nil)))
+	})
+	t.Run("too-small/30x6", func(t *testing.T) {
+		teatest.RequireEqualOutput(t, []byte(frame(t, newTestApp(signedIn("acme")), 30, 6, "too small", nil)))
+	})
+}
+
+func TestFilteredScreenHighlightsMatches(t *testing.T) {
+	tm := teatest.NewTestModel(t, newTestApp(signedIn("acme")), teatest.WithInitialTermSize(100, 20))
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("18 of 18")) })
+	tm.Type("audit")
+	time.Sleep(50 * time.Millisecond)
+	_ = tm.Quit()
+	view := tm.FinalModel(t).(*Model).View().Content
+	// "audit" is underlined (SGR 4) inside the first row's account name.
+	first := strings.Split(view, "\n")[1]
+	if !strings.Contains(first, "\x1b[") || !strings.Contains(first, "4") || !strings.Contains(ansi.Strip(first), "acme-audit") {
+		t.Errorf("first row not highlighted: %q", first)
+	}
+}

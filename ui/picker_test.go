@@ -1,0 +1,192 @@
+package ui
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/ssopick/ssopick/aws"
+)
+
+func emptyState() *State { return &State{Recent: map[string]time.Time{}, Starred: map[string]bool{}} }
+
+func selectedRow(t *testing.T, p *picker) aws.Row {
+	t.Helper()
+	it, ok := p.selected()
+	if !ok || it.row < 0 {
+		t.Fatalf("no row selected (%+v, %v)", it, ok)
+	}
+	return p.rows[it.row]
+}
+
+func TestRankingRecentsAndStars(t *testing.T) {
+	st := emptyState()
+	rows := testRows("acme")
+	p := newPicker(st)
+	p.setHeight(50)
+	p.setRows(rows)
+	if got := selectedRow(t, p); got.AccountName != "acme-audit" || got.RoleName != "AdministratorAccess" {
+		t.Fatalf("first row without history: %+v", got)
+	}
+
+	// Recent use puts a row first when the query is empty, newest first.
+	payments := rows[12] // acme-payments-prod AdministratorAccess
+	search := rows[16]
+	st.Used(payments, testNow.Add(-time.Hour))
+	st.Used(search, testNow)
+	p.refilter()
+	if a, b := p.rows[p.results[0].row], p.rows[p.results[1].row]; RowKey(a) != RowKey(search) || RowKey(b) != RowKey(payments) {
+		t.Errorf("recents not first: %v, %v", a, b)
+	}
+
+	// With a query, match quality decides before recency.
+	p.setQuery("audit view")
+	if got := selectedRow(t, p); got.AccountName != "acme-audit" || got.RoleName != "ViewOnlyAccess" {
+		t.Errorf("audit view: %+v", got)
+	}
+
+	// A star keeps a row on top, with or without a query.
+	starred := rows[5] // acme-log-archive ViewOnlyAccess
+	st.ToggleStar(starred)
+	p.setQuery("")
+	if got := selectedRow(t, p); RowKey(got) != RowKey(starred) {
+		t.Errorf("starred row not on top: %+v", got)
+	}
+	p.setQuery("acme")
+	if got := selectedRow(t, p); RowKey(got) != RowKey(starred) {
+		t.Errorf("starred row not on top with a query: %+v", got)
+	}
+	st.ToggleStar(starred)
+	if st.Starred[RowKey(starred)] {
+		t.Error("toggle did not unstar")
+	}
+}
+
+func TestCursorStaysOnRowAcrossMerge(t *testing.T) {
+	p := newPicker(emptyState())
+	p.setHeight(5)
+	rows := testRows("acme")
+	p.setRows(rows)
+	p.setQuery("view")
+	p.move(2)
+	want := selectedRow(t, p)
+
+	// A refresh adds accounts that sort before it and removes another.
+	grown := append([]aws.Row{
+		{AccountID: "111111111111", AccountName: "acme-aaa-new", RoleName: "ViewOnlyAccess", Session: "acme"},
+		{AccountID: "111111111112", AccountName: "acme-aab-new", RoleName: "ViewOnlyAccess", Session: "acme"},
+	}, rows[3:]...)
+	aws.SortRows(grown)
+	p.setRows(grown)
+	if got := selectedRow(t, p); RowKey(got) != RowKey(want) {
+		t.Errorf("cursor moved from %v to %v", want, got)
+	}
+	if p.query != "view" {
+		t.Errorf("query lost: %q", p.query)
+	}
+	// The selected row stays visible.
+	if p.cursor < p.offset || p.cursor >= p.offset+p.height {
+		t.Errorf("cursor %d outside window %d+%d", p.cursor, p.offset, p.height)
+	}
+}
+
+func TestIncrementalFilterMatchesFullFilter(t *testing.T) {
+	p := newPicker(emptyState())
+	var rows []aws.Row
+	for i := range 500 {
+		rows = append(rows, aws.Row{AccountID: fmt.Sprintf("%012d", i*7919), AccountName: fmt.Sprintf("acme-team%d-prod", i), RoleName: []string{"ViewOnlyAccess", "AdministratorAccess"}[i%2], Session: "acme"})
+	}
+	p.setRows(rows)
+	for _, q := range []string{"t", "te", "tea", "team1", "team1 ", "team1 v", "team1 vi", "team1 view"} {
+		p.setQuery(q)
+		incremental := len(p.results)
+		fresh := newPicker(emptyState())
+		fresh.setRows(rows)
+		fresh.setQuery(q)
+		if incremental != len(fresh.results) {
+			t.Fatalf("%q: incremental %d results, full %d", q, incremental, len(fresh.results))
+		}
+	}
+}
+
+func TestBackgroundRefreshKeepsQueryAndSelection(t *testing.T) {
+	src := &fakeSource{label: "acme", cached: testRows("acme"), signedIn: true}
+	m := newTestApp(src)
+	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	for _, r := range "view" {
+		m.Update(tea.KeyPressMsg{Code: r, Text: string(r)})
+	}
+	m.Update(tea.KeyPressMsg{Code: tea.KeyDown})
+	before := selectedRow(t, m.picker)
+	fresh := append(testRows("acme"), aws.Row{AccountID: "000000000001", AccountName: "acme-aaa", RoleName: "ViewOnlyAccess", Session: "acme"})
+	aws.SortRows(fresh)
+	m.Update(fetchDoneMsg{source: 0, cat: &aws.Catalogue{Rows: fresh, FetchedAt: testNow}})
+	if m.query.Value() != "view" || RowKey(selectedRow(t, m.picker)) != RowKey(before) {
+		t.Errorf("after refresh: query %q, selected %v, want %v", m.query.Value(), selectedRow(t, m.picker), before)
+	}
+	fresh2 := newPicker(emptyState())
+	fresh2.setRows(fresh)
+	fresh2.setQuery("view")
+	if shown, total := m.picker.counts(); total != 19 || shown != len(fresh2.results) {
+		t.Errorf("counts %d of %d, want %d of 19", shown, total, len(fresh2.results))
+	}
+}
+
+func TestRowsStreamInWithoutACache(t *testing.T) {
+	m := newTestApp(&fakeSource{label: "acme", signedIn: true})
+	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	m.Update(tokenMsg{source: 0, expires: testNow.Add(time.Hour)})
+	if !m.sessions[0].loading || !m.sessions[0].initial {
+		t.Fatal("no initial load started")
+	}
+	rows := testRows("acme")
+	m.Update(fetchProgressMsg{source: 0, progress: aws.Progress{AccountsDone: 1, AccountsTotal: 6, Rows: rows[:3]}})
+	for _, r := range "audit" {
+		m.Update(tea.KeyPressMsg{Code: r, Text: string(r)})
+	}
+	if shown, total := m.picker.counts(); shown != 3 || total != 3 {
+		t.Errorf("while streaming: %d of %d", shown, total)
+	}
+	m.Update(fetchProgressMsg{source: 0, progress: aws.Progress{AccountsDone: 6, AccountsTotal: 6, Rows: rows[3:]}})
+	m.Update(fetchDoneMsg{source: 0, cat: &aws.Catalogue{Rows: rows, FetchedAt: testNow}})
+	if _, total := m.picker.counts(); total != len(rows) || m.query.Value() != "audit" {
+		t.Errorf("after load: %d rows, query %q", total, m.query.Value())
+	}
+}
+
+func TestEnterOnSignedOutSessionSignsInThenChooses(t *testing.T) {
+	src := &fakeSource{label: "acme", cached: testRows("acme")}
+	m := New(Options{Sources: []Source{src}, MaxAge: time.Hour, Now: func() time.Time { return testNow }, Browser: canOpen{}})
+	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	m.Update(tokenMsg{source: 0, err: aws.ErrSignInRequired})
+	// The sign-in row comes first; the person picks a role below it.
+	m.Update(tea.KeyPressMsg{Code: tea.KeyDown})
+	want := selectedRow(t, m.picker)
+	cmd := m.choose()
+	if m.screen != screenSignIn || m.pending == nil {
+		t.Fatalf("screen %v, pending %v", m.screen, m.pending)
+	}
+	// Run the sign-in stream to its end (the browser flow of the fake
+	// succeeds at once).
+	for cmd != nil {
+		msg := cmd()
+		if msg == nil {
+			break
+		}
+		_, cmd = m.Update(msg)
+		if m.screen == screenActions {
+			break
+		}
+	}
+	if m.screen != screenActions || RowKey(m.chosen) != RowKey(want) {
+		t.Errorf("after sign-in: screen %v, chosen %v, want %v", m.screen, m.chosen, want)
+	}
+}
+
+// canOpen is a browser that can be opened and does nothing.
+type canOpen struct{}
+
+func (canOpen) Open(string) error { return nil }
+func (canOpen) CanOpen() bool     { return true }
