@@ -190,3 +190,53 @@ type canOpen struct{}
 
 func (canOpen) Open(string) error { return nil }
 func (canOpen) CanOpen() bool     { return true }
+
+func TestFirstRunFormValidatesAndSaves(t *testing.T) {
+	var saved aws.Session
+	src := &fakeSource{label: "acme", cached: testRows("acme")}
+	m := New(Options{MaxAge: time.Hour, Now: func() time.Time { return testNow }, Setup: &Setup{
+		ConfigPath: "/home/me/.aws/config",
+		Save: func(s aws.Session) (Source, error) {
+			saved = s
+			return src, nil
+		},
+	}})
+	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	typeText := func(s string) {
+		for _, r := range s {
+			m.Update(tea.KeyPressMsg{Code: r, Text: string(r)})
+		}
+	}
+	enter := func() tea.Cmd { _, cmd := m.Update(tea.KeyPressMsg{Code: tea.KeyEnter}); return cmd }
+
+	typeText("not a url")
+	enter()
+	if m.setup.err == "" || m.setup.focus != 0 {
+		t.Fatalf("bad URL accepted: %+v", m.setup)
+	}
+	for range len("not a url") {
+		m.Update(tea.KeyPressMsg{Code: tea.KeyBackspace})
+	}
+	typeText("https://acme.awsapps.com/start")
+	enter()
+	typeText("mars-1")
+	enter()
+	if m.setup.err == "" {
+		t.Fatal("bad region accepted")
+	}
+	for range len("mars-1") {
+		m.Update(tea.KeyPressMsg{Code: tea.KeyBackspace})
+	}
+	typeText("eu-west-1")
+	cmd := enter()
+	if cmd == nil {
+		t.Fatal("no save started")
+	}
+	m.Update(cmd())
+	if saved.Name != "acme" || saved.StartURL != "https://acme.awsapps.com/start" || saved.Region != "eu-west-1" {
+		t.Errorf("saved %+v", saved)
+	}
+	if m.screen != screenSignIn || len(m.sessions) != 1 {
+		t.Errorf("after setup: screen %v, %d sessions", m.screen, len(m.sessions))
+	}
+}

@@ -1,0 +1,137 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// tmuxSession drives the built binary in a real terminal: tmux on its own
+// socket, a plain shell, send-keys to type and capture-pane to read.
+type tmuxSession struct {
+	t      *testing.T
+	socket string
+}
+
+func newTmux(t *testing.T, width, height int) *tmuxSession {
+	t.Helper()
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Skip("tmux is not installed (.ci/run installs it)")
+	}
+	s := &tmuxSession{t: t, socket: fmt.Sprintf("ssopick-test-%d", time.Now().UnixNano())}
+	home := t.TempDir()
+	// A bare shell with a fixed prompt, a private HOME and the binary on
+	// PATH; nothing from the developer's environment leaks in.
+	s.tmux("new-session", "-d", "-x", fmt.Sprint(width), "-y", fmt.Sprint(height),
+		"env", "-i", "HOME="+home, "TERM=xterm-256color", "PATH="+filepath.Dir(ssopickBinary)+":/usr/bin:/bin",
+		"PS1=READY$ ", "sh")
+	t.Cleanup(func() { _ = exec.Command("tmux", "-L", s.socket, "kill-server").Run() })
+	s.waitFor("READY$", 5*time.Second)
+	return s
+}
+
+func (s *tmuxSession) tmux(args ...string) string {
+	s.t.Helper()
+	out, err := exec.Command("tmux", append([]string{"-L", s.socket}, args...)...).CombinedOutput()
+	if err != nil {
+		s.t.Fatalf("tmux %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return string(out)
+}
+
+func (s *tmuxSession) send(keys ...string) { s.tmux(append([]string{"send-keys", "-t", "0"}, keys...)...) }
+
+// typeText types literally (no key-name interpretation).
+func (s *tmuxSession) typeText(text string) { s.tmux("send-keys", "-t", "0", "-l", text) }
+
+func (s *tmuxSession) screen() string { return s.tmux("capture-pane", "-t", "0", "-p") }
+
+// waitFor polls the screen until it contains want.
+func (s *tmuxSession) waitFor(want string, timeout time.Duration) string {
+	s.t.Helper()
+	return s.waitUntil(fmt.Sprintf("%q", want), timeout, func(screen string) bool { return strings.Contains(screen, want) })
+}
+
+// waitUntil polls the screen until ok accepts it.
+func (s *tmuxSession) waitUntil(what string, timeout time.Duration, ok func(screen string) bool) string {
+	s.t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		screen := s.screen()
+		if ok(screen) {
+			return screen
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatalf("timed out waiting for %s; the screen shows:\n%s", what, screen)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// assertCookedTerminal checks, from the shell, that the terminal is back in
+// cooked mode with echo on, and that the cursor is visible.
+func (s *tmuxSession) assertCookedTerminal() {
+	s.t.Helper()
+	s.typeText("clear; stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e echo | sort | tr '\\n' ' '; echo END")
+	s.send("Enter")
+	screen := s.waitFor("END", 5*time.Second)
+	if !strings.Contains(screen, "echo icanon END") {
+		s.t.Errorf("terminal not restored to cooked mode:\n%s", screen)
+	}
+	if cursor := strings.TrimSpace(s.tmux("display-message", "-p", "-t", "0", "#{cursor_flag}")); cursor != "1" {
+		s.t.Errorf("cursor hidden after exit (cursor_flag %s)", cursor)
+	}
+	if alt := strings.TrimSpace(s.tmux("display-message", "-p", "-t", "0", "#{alternate_on}")); alt != "0" {
+		s.t.Errorf("still in the alternate screen (alternate_on %s)", alt)
+	}
+}
+
+func TestDemoInTmux(t *testing.T) {
+	s := newTmux(t, 120, 30)
+	s.typeText("ssopick demo; echo EXIT=$?")
+	s.send("Enter")
+	s.waitFor("126 of 126 roles", 15*time.Second)
+
+	s.typeText("view audit")
+	s.waitUntil("acme-audit ViewOnlyAccess selected first", 5*time.Second, func(screen string) bool {
+		lines := strings.Split(screen, "\n")
+		return len(lines) > 1 && strings.HasPrefix(lines[0], "❯ view audit") &&
+			strings.Contains(lines[1], "▸") && strings.Contains(lines[1], "acme-audit") && strings.Contains(lines[1], "ViewOnlyAccess")
+	})
+
+	s.send("Enter")
+	s.waitFor("Open the AWS console", 5*time.Second)
+	s.send("e")
+	screen := s.waitFor("EXIT=0", 10*time.Second)
+	if !strings.Contains(screen, "acme-audit") || !strings.Contains(screen, "exports") {
+		t.Errorf("the chosen row was not printed:\n%s", screen)
+	}
+	s.assertCookedTerminal()
+}
+
+func TestCtrlCRestoresTheTerminal(t *testing.T) {
+	s := newTmux(t, 100, 24)
+	s.typeText("ssopick demo; echo EXIT=$?")
+	s.send("Enter")
+	s.waitFor("of 126 roles", 15*time.Second)
+	s.send("C-c")
+	s.waitFor("EXIT=0", 10*time.Second)
+	s.assertCookedTerminal()
+}
+
+func TestPickerRefusesWithoutATerminal(t *testing.T) {
+	cmd := exec.Command(ssopickBinary, "--start-url", "https://acme.awsapps.com/start", "--sso-region", "eu-west-1")
+	cmd.Env = append(os.Environ(), "HOME="+t.TempDir())
+	out, err := cmd.CombinedOutput()
+	ee, ok := err.(*exec.ExitError)
+	if !ok || !strings.Contains(string(out), "needs a terminal") {
+		t.Fatalf("picker with no terminal: %v %s", err, out)
+	}
+	if ee.ExitCode() != 2 {
+		t.Errorf("exit status %d, want 2", ee.ExitCode())
+	}
+}
