@@ -43,7 +43,9 @@ func (s *tmuxSession) tmux(args ...string) string {
 	return string(out)
 }
 
-func (s *tmuxSession) send(keys ...string) { s.tmux(append([]string{"send-keys", "-t", "0"}, keys...)...) }
+func (s *tmuxSession) send(keys ...string) {
+	s.tmux(append([]string{"send-keys", "-t", "0"}, keys...)...)
+}
 
 // typeText types literally (no key-name interpretation).
 func (s *tmuxSession) typeText(text string) { s.tmux("send-keys", "-t", "0", "-l", text) }
