@@ -86,7 +86,7 @@ func runDemo(ctx context.Context, f *factory, opts sandbox.Options) error {
 		len(srv.Organisation().Accounts), srv.URL())
 	if f.OutIsTerminal && f.InIsTerminal {
 		// The sandbox approves the device code by itself: no browser.
-		return runPicker(ctx, f, ui.ModeChoose, nil, pickOptions{DeviceCode: true, NoBrowser: true, MaxAge: defaultCatalogueMaxAge})
+		return pickAndAct(ctx, f, ui.ModeChoose, nil, pickOptions{DeviceCode: true, NoBrowser: true, MaxAge: defaultCatalogueMaxAge})
 	}
 	sessions, err := f.sessions()
 	if err != nil {

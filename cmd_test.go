@@ -57,6 +57,7 @@ func newTestEnv(t *testing.T, opts sandbox.Options) *testEnv {
 	f := &factory{
 		Paths:   aws.DefaultPaths(os.Getenv, home),
 		Getenv:  os.Getenv,
+		Environ: os.Environ,
 		Out:     out,
 		ErrOut:  errOut,
 		Browser: launch.Browser{Getenv: os.Getenv, Stdout: errOut, Stderr: errOut},

@@ -17,8 +17,10 @@ import (
 type factory struct {
 	Paths  aws.Paths
 	Getenv func(string) string
-	Out    io.Writer
-	ErrOut io.Writer
+	// Environ is the environment handed to shells and commands.
+	Environ func() []string
+	Out     io.Writer
+	ErrOut  io.Writer
 	// OutIsTerminal and ErrIsTerminal decide between tables and
 	// tab-separated output, and whether progress is drawn.
 	OutIsTerminal bool
@@ -39,6 +41,7 @@ func newFactory(out, errOut io.Writer) (*factory, error) {
 	return &factory{
 		Paths:         aws.DefaultPaths(os.Getenv, home),
 		Getenv:        os.Getenv,
+		Environ:       os.Environ,
 		Out:           out,
 		ErrOut:        errOut,
 		OutIsTerminal: isTerminal(out),

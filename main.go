@@ -35,7 +35,9 @@ func main() {
 	}
 	stop()
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "ssopick:", userMessage(err))
+		if msg := userMessage(err); msg != "" {
+			fmt.Fprintln(os.Stderr, "ssopick:", msg)
+		}
 		os.Exit(exitCode(err))
 	}
 }
@@ -52,6 +54,9 @@ shell with that role's temporary credentials.`,
 		Example: `  ssopick                      # pick a role, then open the console, a shell, …
   ssopick console prod pay     # pick with the query filled in; Enter opens the console
   ssopick shell audit          # Enter starts a shell with the role's credentials
+  ssopick exec -a acme-audit -r ViewOnlyAccess -- aws s3 ls
+  eval "$(ssopick env -a acme-audit -r ViewOnlyAccess)"
+  ssopick credential-process -a 123456789012 -r ReadOnlyAccess
   ssopick login                # sign in (shared with the AWS CLI)
   ssopick logout               # end the sign-in and remove the cached token
   ssopick list --json          # every account and role, for scripts
@@ -62,10 +67,11 @@ shell with that role's temporary credentials.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runPicker(cmd.Context(), f, ui.ModeChoose, args, pick)
+			return pickAndAct(cmd.Context(), f, ui.ModeChoose, args, pick)
 		},
 	}
 	addPickFlags(root, &pick)
+	addConsoleFlags(root, &pick.Console)
 	root.SetOut(f.Out)
 	root.SetErr(f.ErrOut)
 	root.SetVersionTemplate("ssopick {{.Version}}\n")
@@ -76,6 +82,9 @@ shell with that role's temporary credentials.`,
 	root.AddCommand(
 		newConsoleCmd(f),
 		newShellCmd(f),
+		newExecCmd(f),
+		newEnvCmd(f),
+		newCredentialProcessCmd(f),
 		newLoginCmd(f),
 		newLogoutCmd(f),
 		newListCmd(f),
@@ -86,12 +95,20 @@ shell with that role's temporary credentials.`,
 }
 
 // exitError carries the exit status a failure should end the process with.
+// A quiet one prints nothing: a child's status passed on, say.
 type exitError struct {
-	code int
-	err  error
+	code  int
+	err   error
+	quiet bool
 }
 
-func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit status %d", e.code)
+	}
+	return e.err.Error()
+}
+
 func (e *exitError) Unwrap() error { return e.err }
 
 func exitCode(err error) int {
@@ -107,6 +124,10 @@ func exitCode(err error) int {
 
 // userMessage is what the person sees: the error chain as one sentence.
 func userMessage(err error) string {
+	var ee *exitError
+	if errors.As(err, &ee) && ee.quiet {
+		return ""
+	}
 	if errors.Is(err, context.Canceled) {
 		return "cancelled"
 	}

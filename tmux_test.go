@@ -109,8 +109,8 @@ func TestDemoInTmux(t *testing.T) {
 	s.waitFor("Open the AWS console", 5*time.Second)
 	s.send("e")
 	screen := s.waitFor("EXIT=0", 10*time.Second)
-	if !strings.Contains(screen, "acme-audit") || !strings.Contains(screen, "exports") {
-		t.Errorf("the chosen row was not printed:\n%s", screen)
+	if !strings.Contains(screen, "export SSOPICK_ACCOUNT_NAME='acme-audit'") || !strings.Contains(screen, "export SSOPICK_ROLE_NAME='ViewOnlyAccess'") {
+		t.Errorf("the exports of the chosen role were not printed:\n%s", screen)
 	}
 	s.assertCookedTerminal()
 }
