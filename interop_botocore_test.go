@@ -18,17 +18,16 @@ import (
 // machine's Python (both honour AWS_ENDPOINT_URL_*). The CLI runs as
 // `python3 -m awscli` so the v2 CLI at /usr/bin/aws cannot stand in for it.
 
-type interopEnv struct {
+// binEnv runs the built binary against a sandbox with a private HOME and
+// an AWS config holding [sso-session acme] and [profile audit].
+type binEnv struct {
 	srv  *sandbox.Server
 	home string
 	env  []string
 }
 
-func newInteropEnv(t *testing.T) *interopEnv {
+func newBinEnv(t *testing.T) *binEnv {
 	t.Helper()
-	if out, err := exec.Command("python3", "-c", "import botocore.tokens, botocore.utils, awscli").CombinedOutput(); err != nil {
-		t.Skipf("python3 with botocore and the AWS CLI v1 is not available: %v %s", err, out)
-	}
 	srv, err := sandbox.Start(sandbox.Options{Accounts: 12, AutoApprove: true}, "")
 	if err != nil {
 		t.Fatal(err)
@@ -45,29 +44,55 @@ func newInteropEnv(t *testing.T) *interopEnv {
 	if err := os.WriteFile(filepath.Join(home, ".aws", "config"), []byte(config), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	return &interopEnv{srv: srv, home: home, env: []string{
+	return &binEnv{srv: srv, home: home, env: []string{
 		"HOME=" + home,
 		"PATH=" + os.Getenv("PATH"),
 		"XDG_CACHE_HOME=" + filepath.Join(home, ".cache"),
 		"AWS_ENDPOINT_URL_SSO_OIDC=" + srv.URL(),
 		"AWS_ENDPOINT_URL_SSO=" + srv.URL(),
 		"AWS_ENDPOINT_URL_STS=" + srv.URL(),
+		"SSOPICK_FEDERATION_ENDPOINT=" + srv.URL() + "/federation",
 	}}
 }
 
-func (e *interopEnv) run(t *testing.T, name string, args ...string) string {
+// needBotocore skips where the machine's Python lacks botocore or the
+// AWS CLI v1.
+func needBotocore(t *testing.T) {
 	t.Helper()
+	if out, err := exec.Command("python3", "-c", "import botocore.tokens, botocore.utils, awscli").CombinedOutput(); err != nil {
+		t.Skipf("python3 with botocore and the AWS CLI v1 is not available: %v %s", err, out)
+	}
+}
+
+func (e *binEnv) run(t *testing.T, name string, args ...string) string {
+	t.Helper()
+	out, stderr, code := e.try(name, args...)
+	if code != 0 {
+		t.Fatalf("%s %s: exit %d\n%s%s", name, strings.Join(args, " "), code, out, stderr)
+	}
+	return out
+}
+
+// try runs a command and returns its stdout, stderr and exit status.
+func (e *binEnv) try(name string, args ...string) (string, string, int) {
 	cmd := exec.Command(name, args...)
 	cmd.Env = e.env
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
+	var stdout, stderr strings.Builder
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		code = -1
+		stderr.WriteString(err.Error())
 	}
-	return string(out)
+	return stdout.String(), stderr.String(), code
 }
 
 func TestAWSCLIUsesSsopicksSignIn(t *testing.T) {
-	e := newInteropEnv(t)
+	needBotocore(t)
+	e := newBinEnv(t)
 	e.run(t, ssopickBinary, "login", "--use-device-code", "--no-browser")
 
 	out := e.run(t, "python3", "-m", "awscli", "sts", "get-caller-identity", "--profile", "audit", "--output", "json")
@@ -104,7 +129,8 @@ cache[hashlib.sha1(b"acme").hexdigest()] = {
 `
 
 func TestSsopickUsesBotocoresToken(t *testing.T) {
-	e := newInteropEnv(t)
+	needBotocore(t)
+	e := newBinEnv(t)
 	// Sign in once outside ssopick's cache to obtain a real token...
 	t.Setenv("AWS_ENDPOINT_URL_SSO_OIDC", e.srv.URL())
 	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
@@ -123,10 +149,10 @@ func TestSsopickUsesBotocoresToken(t *testing.T) {
 		"startUrl": tok.StartURL, "region": tok.Region, "accessToken": tok.AccessToken,
 		"clientId": tok.ClientID, "clientSecret": tok.ClientSecret, "refreshToken": tok.RefreshToken,
 	})
-	cmd := exec.Command("python3", "-c", botocoreWriter)
-	cmd.Env = e.env
-	cmd.Stdin = strings.NewReader(string(in))
-	if out, err := cmd.CombinedOutput(); err != nil {
+	writer := exec.Command("python3", "-c", botocoreWriter)
+	writer.Env = e.env
+	writer.Stdin = strings.NewReader(string(in))
+	if out, err := writer.CombinedOutput(); err != nil {
 		t.Fatalf("botocore writer: %v\n%s", err, out)
 	}
 

@@ -137,3 +137,50 @@ func TestPickerRefusesWithoutATerminal(t *testing.T) {
 		t.Errorf("exit status %d, want 2", ee.ExitCode())
 	}
 }
+
+func TestDemoConsoleAndShellInTmux(t *testing.T) {
+	if _, err := exec.LookPath("curl"); err != nil {
+		t.Skip("curl is not installed (.ci/run installs it)")
+	}
+	page := filepath.Join(t.TempDir(), "console.html")
+	browser := filepath.Join(t.TempDir(), "browser")
+	if err := os.WriteFile(browser, []byte("#!/bin/sh\nexec curl -sfL -o "+page+" \"$1\"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	s := newTmux(t, 120, 30)
+	// Console: the demo's sandbox serves the console page for the role.
+	s.typeText("BROWSER=" + browser + " ssopick demo; echo EXIT=$?")
+	s.send("Enter")
+	s.waitFor("126 of 126 roles", 15*time.Second)
+	s.typeText("view audit")
+	s.waitFor("❯ view audit", 5*time.Second)
+	s.send("Enter")
+	s.waitFor("Open the AWS console", 5*time.Second)
+	s.send("c")
+	s.waitFor("EXIT=0", 15*time.Second)
+	html, err := os.ReadFile(page)
+	if err != nil || !strings.Contains(string(html), "AWS console") || !strings.Contains(string(html), "acme-audit") || !strings.Contains(string(html), "ViewOnlyAccess") {
+		t.Fatalf("the browser did not reach the console page for acme-audit ViewOnlyAccess: %v\n%s", err, html)
+	}
+
+	// Shell: the AWS CLI inside it is the chosen role.
+	if out, err := exec.Command("/usr/bin/aws", "--version").CombinedOutput(); err != nil || !strings.HasPrefix(string(out), "aws-cli/2.") {
+		t.Skip("the AWS CLI v2 is not at /usr/bin/aws (.ci/run installs it)")
+	}
+	s.typeText("clear; SHELL=/bin/sh ssopick demo; echo EXIT=$?")
+	s.send("Enter")
+	s.waitFor("126 of 126 roles", 15*time.Second)
+	s.typeText("view audit")
+	s.waitFor("❯ view audit", 5*time.Second)
+	s.send("Enter")
+	s.waitFor("Start a shell", 5*time.Second)
+	s.send("s")
+	s.waitFor("`exit` to leave", 10*time.Second)
+	s.typeText("/usr/bin/aws sts get-caller-identity --endpoint-url $AWS_ENDPOINT_URL_STS --query Arn --output text")
+	s.send("Enter")
+	s.waitFor(":assumed-role/AWSReservedSSO_ViewOnlyAccess_", 20*time.Second)
+	s.typeText("exit")
+	s.send("Enter")
+	s.waitFor("EXIT=0", 10*time.Second)
+	s.assertCookedTerminal()
+}

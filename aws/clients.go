@@ -2,7 +2,9 @@ package aws
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"os"
 	"time"
 
 	sdkaws "github.com/aws/aws-sdk-go-v2/aws"
@@ -29,10 +31,21 @@ type Clients struct {
 // retried by the SDK: the catalogue paces and retries them itself, with one
 // limiter shared by all workers (see aws-sdk-go-v2 issue #1665).
 func NewClients(ctx context.Context, region string) (*Clients, error) {
-	cfg, err := config.LoadDefaultConfig(ctx,
+	opts := []func(*config.LoadOptions) error{
 		config.WithRegion(region),
 		config.WithHTTPClient(awshttp.NewBuildableClient().WithTimeout(requestTimeout)),
-	)
+	}
+	cfg, err := config.LoadDefaultConfig(ctx, opts...)
+	var missing config.SharedConfigProfileNotExistError
+	if errors.As(err, &missing) && os.Getenv("AWS_PROFILE") != "" {
+		// $AWS_PROFILE names a profile this config lacks, and the SDK
+		// refuses to load with it. ssopick picks its sessions itself and
+		// strips AWS_PROFILE from the environments it creates, so it
+		// drops the variable rather than fail.
+		if uerr := os.Unsetenv("AWS_PROFILE"); uerr == nil {
+			cfg, err = config.LoadDefaultConfig(ctx, opts...)
+		}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("load AWS configuration: %w", err)
 	}

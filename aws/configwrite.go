@@ -56,24 +56,35 @@ func AddSSOSession(path string, s Session) error {
 			return fmt.Errorf("the SSO session %q is already in %s; choose another name", s.Name, path)
 		}
 	}
-	var b bytes.Buffer
-	b.Write(old)
-	if len(old) > 0 && !bytes.HasSuffix(old, []byte("\n")) {
-		b.WriteByte('\n')
-	}
-	if len(old) > 0 {
-		b.WriteByte('\n')
-	}
 	scopes := s.Scopes
 	if len(scopes) == 0 {
 		scopes = DefaultScopes
 	}
-	fmt.Fprintf(&b, "[sso-session %s]\nsso_start_url = %s\nsso_region = %s\nsso_registration_scopes = %s\n",
+	section := fmt.Sprintf("[sso-session %s]\nsso_start_url = %s\nsso_region = %s\nsso_registration_scopes = %s\n",
 		s.Name, s.StartURL, s.Region, strings.Join(scopes, ","))
+	return rewriteConfig(path, old, appendSection(old, []byte(section)))
+}
+
+// appendSection adds text at the end of a config, one blank line after
+// what is there.
+func appendSection(old, text []byte) []byte {
+	next := bytes.Clone(old)
+	if len(next) > 0 && !bytes.HasSuffix(next, []byte("\n")) {
+		next = append(next, '\n')
+	}
+	if len(next) > 0 {
+		next = append(next, '\n')
+	}
+	return append(next, text...)
+}
+
+// rewriteConfig replaces the config at path with next, atomically, keeping
+// the old content in path.bak.
+func rewriteConfig(path string, old, next []byte) error {
 	if len(old) > 0 {
 		if err := writePrivateFile(path+".bak", old); err != nil {
 			return err
 		}
 	}
-	return writePrivateFile(path, b.Bytes())
+	return writePrivateFile(path, next)
 }

@@ -87,3 +87,16 @@ func (s *Sandbox) consoleLogin(w http.ResponseWriter, r *http.Request) {
 		template.HTMLEscapeString(acct.Name), acct.ID, template.HTMLEscapeString(tok.creds.roleName), template.HTMLEscapeString(q.Get("Destination"))))
 	servePage(w, http.StatusOK, "AWS console", "Signed in to the AWS console (sandbox).", details)
 }
+
+// consoleLogout emulates the console's sign-out
+// (https://signin.aws.amazon.com/oauth?Action=logout).
+func (s *Sandbox) consoleLogout(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Query().Get("Action") != "logout" {
+		http.Error(w, "Action must be logout", http.StatusBadRequest)
+		return
+	}
+	s.mu.Lock()
+	s.stats.ConsoleLogouts++
+	s.mu.Unlock()
+	servePage(w, http.StatusOK, "Signed out", "You have signed out of the AWS console.", "")
+}

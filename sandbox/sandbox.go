@@ -218,6 +218,7 @@ func (s *Sandbox) routes() {
 	s.mux.Handle("POST /{$}", api("STS", http.HandlerFunc(s.sts)))
 	// Console federation.
 	s.mux.Handle("GET /federation", api("Federation", http.HandlerFunc(s.federation)))
+	s.mux.HandleFunc("GET /oauth", s.consoleLogout)
 	// Pages and the sandbox's own introspection.
 	s.mux.HandleFunc("GET /start", s.startPage)
 	s.mux.HandleFunc("GET /_sandbox/stats", s.serveStats)

@@ -22,6 +22,8 @@ type Stats struct {
 	Refreshes int `json:"refreshes"`
 	// ConsoleLogins lists every successful Action=login, oldest first.
 	ConsoleLogins []ConsoleLogin `json:"consoleLogins"`
+	// ConsoleLogouts counts visits to the console's sign-out.
+	ConsoleLogouts int `json:"consoleLogouts"`
 }
 
 // ConsoleLogin is one sign-in to the (emulated) AWS console.
