@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"os"
 	"testing"
 	"time"
 
@@ -238,5 +239,36 @@ func TestFirstRunFormValidatesAndSaves(t *testing.T) {
 	}
 	if m.screen != screenSignIn || len(m.sessions) != 1 {
 		t.Errorf("after setup: screen %v, %d sessions", m.screen, len(m.sessions))
+	}
+}
+
+func TestStateSavesAtomicallyAndForgetsOldest(t *testing.T) {
+	path := t.TempDir() + "/state/state.json"
+	st := LoadState(path)
+	rows := testRows("acme")
+	for i := range maxRecents + 5 {
+		st.Used(rows[i%len(rows)], testNow.Add(time.Duration(i)*time.Minute))
+		st.Used(aws.Row{Session: "acme", AccountID: fmt.Sprint(i), RoleName: "R"}, testNow.Add(time.Duration(i)*time.Minute))
+	}
+	if len(st.Recent) != maxRecents {
+		t.Errorf("%d recents kept, want %d", len(st.Recent), maxRecents)
+	}
+	st.ToggleStar(rows[0])
+	if err := st.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	info, err := os.Stat(path)
+	if err != nil || info.Mode().Perm() != 0o600 {
+		t.Fatalf("state file: %v %v", info, err)
+	}
+	again := LoadState(path)
+	if !again.Starred[RowKey(rows[0])] || len(again.Recent) != maxRecents {
+		t.Errorf("reloaded %d recents, star %v", len(again.Recent), again.Starred)
+	}
+	if err := os.WriteFile(path, []byte("{broken"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if broken := LoadState(path); len(broken.Recent) != 0 || broken.Starred == nil {
+		t.Error("a corrupt state file must load as empty")
 	}
 }
