@@ -1,12 +1,14 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/ssopick/ssopick/aws"
 	"github.com/ssopick/ssopick/launch"
 )
 
@@ -25,11 +27,7 @@ exits with its status. -a takes an account id or exact name, -r a role name.`,
 			if cmd.ArgsLenAtDash() != 0 {
 				return errors.New("put the command after --, as in: ssopick exec -a ACCOUNT -r ROLE -- aws s3 ls")
 			}
-			c, err := resolveRole(cmd.Context(), f, o, f.ErrIsTerminal)
-			if err != nil {
-				return err
-			}
-			creds, err := credentials(cmd.Context(), f, c, f.ErrIsTerminal)
+			c, creds, err := roleAndCredentials(cmd.Context(), f, o, f.ErrIsTerminal)
 			if err != nil {
 				return err
 			}
@@ -58,11 +56,7 @@ could shadow them) for eval in your shell, or as dotenv or JSON.`,
 			if !launch.ValidFormat(format) {
 				return fmt.Errorf("unknown --format %q; use one of %s", format, strings.Join(launch.Formats, ", "))
 			}
-			c, err := resolveRole(cmd.Context(), f, o, f.ErrIsTerminal)
-			if err != nil {
-				return err
-			}
-			creds, err := credentials(cmd.Context(), f, c, f.ErrIsTerminal)
+			c, creds, err := roleAndCredentials(cmd.Context(), f, o, f.ErrIsTerminal)
 			if err != nil {
 				return err
 			}
@@ -87,11 +81,7 @@ when a sign-in is needed it exits non-zero with one line on stderr.`,
   credential_process = ssopick credential-process -a acme-audit -r ViewOnlyAccess`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, err := resolveRole(cmd.Context(), f, o, false)
-			if err != nil {
-				return err
-			}
-			creds, err := credentials(cmd.Context(), f, c, false)
+			_, creds, err := roleAndCredentials(cmd.Context(), f, o, false)
 			if err != nil {
 				return err
 			}
@@ -100,4 +90,14 @@ when a sign-in is needed it exits non-zero with one line on stderr.`,
 	}
 	addRoleFlags(cmd, &o)
 	return cmd
+}
+
+// roleAndCredentials resolves -a/-r and fetches the role's credentials.
+func roleAndCredentials(ctx context.Context, f *factory, o roleFlags, interactive bool) (chosen, aws.RoleCredentials, error) {
+	c, err := resolveRole(ctx, f, o, interactive)
+	if err != nil {
+		return chosen{}, aws.RoleCredentials{}, err
+	}
+	creds, err := credentials(ctx, f, c, interactive)
+	return c, creds, err
 }

@@ -64,16 +64,12 @@ On a terminal the output is a table; piped, it is tab-separated
 // catalogue returns the rows of every selected session, signing in on a
 // terminal where needed.
 func catalogue(ctx context.Context, f *factory, o listOptions) ([]aws.Row, error) {
-	sessions, err := f.sessions()
+	conns, err := connectAll(ctx, f)
 	if err != nil {
 		return nil, err
 	}
 	var rows []aws.Row
-	for _, s := range sessions {
-		conn, err := aws.Connect(ctx, s, f.Paths)
-		if err != nil {
-			return nil, err
-		}
+	for _, conn := range conns {
 		cat, err := sessionCatalogue(ctx, f, conn, o)
 		if err != nil {
 			return nil, err

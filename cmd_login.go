@@ -39,18 +39,14 @@ opened (for example over SSH).`,
   ssopick login --start-url https://acme.awsapps.com/start --sso-region eu-west-1`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			sessions, err := f.sessions()
+			conns, err := connectAll(cmd.Context(), f)
 			if err != nil {
 				return err
 			}
-			for _, s := range sessions {
-				conn, err := aws.Connect(cmd.Context(), s, f.Paths)
-				if err != nil {
-					return err
-				}
+			for _, conn := range conns {
 				if !force {
 					if until, ok := conn.SignedIn(cmd.Context()); ok {
-						fmt.Fprintf(f.ErrOut, "Already signed in to %s until %s.\n", s.Label(), until.Local().Format(time.Kitchen))
+						fmt.Fprintf(f.ErrOut, "Already signed in to %s until %s.\n", conn.Session.Label(), until.Local().Format(time.Kitchen))
 						continue
 					}
 				}
@@ -120,19 +116,15 @@ token, so it is signed out too.`,
   ssopick logout --sso-session acme`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			sessions, err := f.sessions()
+			conns, err := connectAll(cmd.Context(), f)
 			if err != nil {
 				return err
 			}
-			for _, s := range sessions {
-				conn, err := aws.Connect(cmd.Context(), s, f.Paths)
-				if err != nil {
-					return err
-				}
+			for _, conn := range conns {
 				if err := conn.Logout(cmd.Context()); err != nil {
-					return fmt.Errorf("sign out of %s: %w", s.Label(), err)
+					return fmt.Errorf("sign out of %s: %w", conn.Session.Label(), err)
 				}
-				fmt.Fprintf(f.ErrOut, "Signed out of %s.\n", s.Label())
+				fmt.Fprintf(f.ErrOut, "Signed out of %s.\n", conn.Session.Label())
 			}
 			return nil
 		},
