@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -146,6 +147,7 @@ func runPicker(ctx context.Context, f *factory, mode ui.Mode, args []string, o p
 	if !o.NoBrowser {
 		opts.Browser = f.Browser
 	}
+	opts.FirstFrame = firstFrameProbe(f)
 	conns, err := connectAll(ctx, f)
 	switch {
 	case errors.Is(err, aws.ErrNoSession):
@@ -174,4 +176,22 @@ func runPicker(ctx context.Context, f *factory, mode ui.Mode, args []string, o p
 		return chosen{}, ui.ActionNone, fmt.Errorf("no SSO session to use")
 	}
 	return chosen{row: res.Row, conn: connFor(conns, res.Row.Session)}, res.Action, nil
+}
+
+// firstFrameProbe serves bench/: with SSOPICK_FIRST_FRAME_PROBE=FILE:NANOS
+// (NANOS the Unix time in nanoseconds just before the process started), the
+// time to the first frame showing rows is appended to FILE in milliseconds.
+func firstFrameProbe(f *factory) func() {
+	file, nanos, ok := strings.Cut(f.Getenv("SSOPICK_FIRST_FRAME_PROBE"), ":")
+	start, err := strconv.ParseInt(nanos, 10, 64)
+	if !ok || err != nil {
+		return nil
+	}
+	return func() {
+		ms := float64(time.Now().UnixNano()-start) / 1e6
+		if out, err := os.OpenFile(file, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600); err == nil {
+			fmt.Fprintf(out, "%.1f\n", ms)
+			out.Close()
+		}
+	}
 }

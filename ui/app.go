@@ -71,6 +71,9 @@ type Options struct {
 	// Setup, when set, starts with the first-run form: no SSO session is
 	// configured yet.
 	Setup *Setup
+	// FirstFrame, when set, is called once, right after the first frame
+	// that shows rows is drawn: the start-up probe of the benchmarks.
+	FirstFrame func()
 }
 
 type screen int

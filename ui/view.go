@@ -33,6 +33,10 @@ func (m *Model) View() tea.View {
 	v := tea.NewView(fitLines(content, m.width, m.height))
 	v.AltScreen = true
 	v.WindowTitle = "ssopick"
+	if probe := m.opts.FirstFrame; probe != nil && m.screen == screenPicker && len(m.picker.results) > 0 {
+		m.opts.FirstFrame = nil
+		probe()
+	}
 	return v
 }
 
