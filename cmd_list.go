@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -76,7 +77,9 @@ func catalogue(ctx context.Context, f *factory, o listOptions) ([]aws.Row, error
 		}
 		rows = append(rows, cat.Rows...)
 	}
-	aws.SortRows(rows)
+	if len(conns) > 1 {
+		aws.SortRows(rows) // each session's rows are sorted already
+	}
 	return rows, nil
 }
 
@@ -130,28 +133,61 @@ func filterRows(rows []aws.Row, query string) []aws.Row {
 	return out
 }
 
+// printRows writes rows as JSON, a table (terminal) or tab-separated lines
+// (pipe), through one buffer: 20,000 rows must not cost 20,000 writes.
 func printRows(f *factory, rows []aws.Row, asJSON bool) error {
+	w := bufio.NewWriterSize(f.Out, 64<<10)
 	switch {
 	case asJSON:
-		if rows == nil {
-			rows = []aws.Row{}
+		w.WriteString("[")
+		for i, r := range rows {
+			if i > 0 {
+				w.WriteString(",")
+			}
+			w.WriteString("\n  {\"accountId\": ")
+			writeJSONString(w, r.AccountID)
+			w.WriteString(", \"accountName\": ")
+			writeJSONString(w, r.AccountName)
+			w.WriteString(", \"emailAddress\": ")
+			writeJSONString(w, r.Email)
+			w.WriteString(", \"roleName\": ")
+			writeJSONString(w, r.RoleName)
+			w.WriteString(", \"ssoSession\": ")
+			writeJSONString(w, r.Session)
+			w.WriteString("}")
 		}
-		enc := json.NewEncoder(f.Out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(rows)
+		if len(rows) > 0 {
+			w.WriteString("\n")
+		}
+		w.WriteString("]\n")
 	case f.OutIsTerminal:
-		tw := tabwriter.NewWriter(f.Out, 0, 0, 3, ' ', 0)
+		tw := tabwriter.NewWriter(w, 0, 0, 3, ' ', 0)
 		fmt.Fprintln(tw, "ACCOUNT\tID\tROLE\tEMAIL\tSSO SESSION")
 		for _, r := range rows {
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.AccountName, r.AccountID, r.RoleName, r.Email, r.Session)
 		}
-		return tw.Flush()
+		if err := tw.Flush(); err != nil {
+			return err
+		}
 	default:
 		for _, r := range rows {
-			if _, err := fmt.Fprintf(f.Out, "%s\t%s\t%s\n", r.AccountID, r.AccountName, r.RoleName); err != nil {
-				return err
-			}
+			w.WriteString(r.AccountID + "\t" + r.AccountName + "\t" + r.RoleName + "\n")
 		}
-		return nil
 	}
+	return w.Flush()
+}
+
+// writeJSONString writes s as a JSON string, with a fast path for the
+// plain text account names and roles almost always are.
+func writeJSONString(w *bufio.Writer, s string) {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' || c >= 0x80 {
+			raw, _ := json.Marshal(s)
+			w.Write(raw)
+			return
+		}
+	}
+	w.WriteByte('"')
+	w.WriteString(s)
+	w.WriteByte('"')
 }

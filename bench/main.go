@@ -4,6 +4,7 @@
 //
 //	go run ./bench            # everything (about 4 minutes)
 //	go run ./bench -quick     # smaller catalogues, for a smoke run
+//	go run ./bench -skip-cold # only the local figures (under a minute)
 package main
 
 import (
@@ -37,14 +38,15 @@ type figure struct {
 
 func main() {
 	quick := flag.Bool("quick", false, "smaller catalogues and fewer repetitions")
+	skipCold := flag.Bool("skip-cold", false, "skip the cold catalogue runs (the slow part)")
 	flag.Parse()
-	if err := run(*quick); err != nil {
+	if err := run(*quick, *skipCold); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(quick bool) error {
+func run(quick, skipCold bool) error {
 	work, err := os.MkdirTemp("", "ssopick-bench-")
 	if err != nil {
 		return err
@@ -65,6 +67,9 @@ func run(quick bool) error {
 			accounts int
 			rps      float64
 		}{{200, 20}, {500, 100}}
+	}
+	if skipCold {
+		cold = nil
 	}
 	for _, c := range cold {
 		f, err := coldCatalogue(work, c.accounts, c.rps)

@@ -65,10 +65,10 @@ func (p *picker) setRows(rows []aws.Row) {
 	for i, r := range rows {
 		texts[i] = r.SearchText()
 		p.keys[i] = RowKey(r)
-		p.natural.name = max(p.natural.name, ansi.StringWidth(r.AccountName))
-		p.natural.role = max(p.natural.role, ansi.StringWidth(r.RoleName))
-		p.natural.email = max(p.natural.email, ansi.StringWidth(r.Email))
-		p.natural.session = max(p.natural.session, ansi.StringWidth(r.Session))
+		p.natural.name = max(p.natural.name, cellWidth(r.AccountName))
+		p.natural.role = max(p.natural.role, cellWidth(r.RoleName))
+		p.natural.email = max(p.natural.email, cellWidth(r.Email))
+		p.natural.session = max(p.natural.session, cellWidth(r.Session))
 		seen[r.Session] = true
 	}
 	p.sessions = len(seen)
