@@ -89,7 +89,7 @@ func pickAndAct(ctx context.Context, f *factory, mode ui.Mode, args []string, o 
 			return errors.New("give a QUERY or -a/-r, not both")
 		}
 		if action == ui.ActionNone {
-			action = ui.ActionShell
+			return errors.New("say what to do with the role: ssopick console -a … -r …, ssopick shell -a … -r …, or ssopick exec -a … -r … -- COMMAND")
 		}
 		c, err = resolveRole(ctx, f, o.Role, f.ErrIsTerminal)
 	} else {
