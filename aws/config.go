@@ -105,12 +105,16 @@ func LoadConfig(path string) (*ConfigFile, error) {
 		cf.sessions = append(cf.sessions, s)
 	}
 	for _, sec := range f.Sections() {
-		if !sec.HasKey("sso_start_url") || strings.HasPrefix(sec.Name(), "sso-session ") || sec.HasKey("sso_session") {
+		// Legacy SSO profiles: [default] or [profile NAME] carrying
+		// sso_start_url themselves. Keys before the first section header
+		// belong to no profile.
+		isProfile := sec.Name() == "default" || strings.HasPrefix(sec.Name(), "profile ")
+		if !isProfile || !sec.HasKey("sso_start_url") || sec.HasKey("sso_session") {
 			continue
 		}
 		s := Session{StartURL: sec.Key("sso_start_url").String(), Region: sec.Key("sso_region").String()}
-		if s.Region == "" {
-			return nil, fmt.Errorf("the profile [%s] in %s has sso_start_url but no sso_region; add sso_region", sec.Name(), path)
+		if s.StartURL == "" || s.Region == "" {
+			return nil, fmt.Errorf("the profile [%s] in %s has an empty sso_start_url or no sso_region; set both", sec.Name(), path)
 		}
 		if !seenURL[s.StartURL] {
 			seenURL[s.StartURL] = true
