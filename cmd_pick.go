@@ -148,6 +148,7 @@ func runPicker(ctx context.Context, f *factory, mode ui.Mode, args []string, o p
 		opts.Browser = f.Browser
 	}
 	opts.FirstFrame = firstFrameProbe(f)
+	opts.PanicKey = f.Getenv("SSOPICK_DEBUG_PANIC_KEY")
 	conns, err := connectAll(ctx, f)
 	switch {
 	case errors.Is(err, aws.ErrNoSession):

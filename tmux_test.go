@@ -184,3 +184,32 @@ func TestDemoConsoleAndShellInTmux(t *testing.T) {
 	s.waitFor("EXIT=0", 10*time.Second)
 	s.assertCookedTerminal()
 }
+
+func TestTerminalRestoredAfterSignalsAndPanic(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		kill func(s *tmuxSession, pid string)
+	}{
+		{"SIGINT", func(s *tmuxSession, pid string) { _ = exec.Command("kill", "-INT", pid).Run() }},
+		{"SIGTERM", func(s *tmuxSession, pid string) { _ = exec.Command("kill", "-TERM", pid).Run() }},
+		{"panic", func(s *tmuxSession, _ string) { s.typeText("!") }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newTmux(t, 100, 24)
+			s.typeText("SSOPICK_DEBUG_PANIC_KEY=! ssopick demo; echo EXIT=$?")
+			s.send("Enter")
+			s.waitFor("of 126 roles", 15*time.Second)
+			shell := strings.TrimSpace(s.tmux("display-message", "-p", "-t", "0", "#{pane_pid}"))
+			out, err := exec.Command("pgrep", "-P", shell, "-x", "ssopick").Output()
+			pid := strings.TrimSpace(string(out))
+			if err != nil || pid == "" {
+				t.Fatalf("no ssopick process under the shell %s: %v", shell, err)
+			}
+			tc.kill(s, pid)
+			s.waitUntil("ssopick to exit", 10*time.Second, func(screen string) bool {
+				return strings.Contains(screen, "EXIT=") && !strings.Contains(screen, "EXIT=0")
+			})
+			s.assertCookedTerminal()
+		})
+	}
+}

@@ -74,6 +74,9 @@ type Options struct {
 	// FirstFrame, when set, is called once, right after the first frame
 	// that shows rows is drawn: the start-up probe of the benchmarks.
 	FirstFrame func()
+	// PanicKey, when set, makes that key panic: the debug hook with which
+	// tests prove the terminal is restored after a crash.
+	PanicKey string
 }
 
 type screen int
@@ -244,6 +247,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (m *Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	if m.opts.PanicKey != "" && msg.String() == m.opts.PanicKey {
+		panic("ssopick: forced panic (SSOPICK_DEBUG_PANIC_KEY)")
+	}
 	if key.Matches(msg, m.keys.Quit) {
 		return m, m.quit()
 	}

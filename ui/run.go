@@ -14,7 +14,9 @@ import (
 func Run(ctx context.Context, opts Options, in io.Reader, out io.Writer) (Result, error) {
 	m := New(opts)
 	defer m.cancel()
-	p := tea.NewProgram(m, tea.WithContext(ctx), tea.WithInput(in), tea.WithOutput(out))
+	// Signals are the caller's: SIGINT and SIGTERM cancel ctx, which ends
+	// the program with an error, so the process exits non-zero.
+	p := tea.NewProgram(m, tea.WithContext(ctx), tea.WithInput(in), tea.WithOutput(out), tea.WithoutSignalHandler())
 	if _, err := p.Run(); err != nil {
 		return Result{}, fmt.Errorf("run the picker: %w", err)
 	}
