@@ -33,6 +33,10 @@ func addRoleFlags(cmd *cobra.Command, o *roleFlags) {
 
 func (o roleFlags) given() bool { return o.Account != "" || o.Role != "" }
 
+// recheckAge: a role missing from a list older than this triggers one
+// refresh before ssopick says it does not exist.
+const recheckAge = time.Minute
+
 // chosen is a role and the connection to its SSO session.
 type chosen struct {
 	row  aws.Row
@@ -51,15 +55,18 @@ func resolveRole(ctx context.Context, f *factory, o roleFlags, interactive bool)
 		return chosen{}, err
 	}
 	var all []aws.Row
+lookup:
 	for attempt := range 2 {
 		all = all[:0]
+		stale := false
 		for _, conn := range conns {
 			cat, err := conn.Cached()
-			if err != nil || attempt == 1 {
+			if err != nil || attempt == 1 && time.Since(cat.FetchedAt) > recheckAge {
 				if cat, err = fetchCatalogue(ctx, f, conn, interactive); err != nil {
 					return chosen{}, err
 				}
 			}
+			stale = stale || time.Since(cat.FetchedAt) > recheckAge
 			all = append(all, cat.Rows...)
 		}
 		var hits []chosen
@@ -73,6 +80,8 @@ func resolveRole(ctx context.Context, f *factory, o roleFlags, interactive bool)
 			return hits[0], nil
 		case len(hits) > 1:
 			return chosen{}, fmt.Errorf("%s %s is in several SSO sessions (%s and %s); choose one with --sso-session", o.Account, o.Role, hits[0].row.Session, hits[1].row.Session)
+		case !stale:
+			break lookup // the lists are fresh: a refresh would not find it either
 		}
 	}
 	return chosen{}, noSuchRole(all, o)
@@ -185,9 +194,8 @@ type shellOptions struct {
 // startShell runs $SHELL with the role's credentials and returns its
 // exit status as the process's.
 func startShell(ctx context.Context, f *factory, c chosen, region string, o shellOptions) error {
-	if cur := f.Getenv("SSOPICK_ACCOUNT_ID"); cur != "" && !o.Force {
-		return fmt.Errorf("this shell already holds %s in %s (%s) from ssopick; `exit` it first, or pass --force to nest",
-			f.Getenv("SSOPICK_ROLE_NAME"), f.Getenv("SSOPICK_ACCOUNT_NAME"), cur)
+	if err := checkNotNested(f, o); err != nil {
+		return err
 	}
 	creds, err := credentials(ctx, f, c, true)
 	if err != nil {
@@ -197,6 +205,16 @@ func startShell(ctx context.Context, f *factory, c chosen, region string, o shel
 	fmt.Fprintf(f.ErrOut, "Starting %s as %s in %s (%s) until %s; `exit` to leave.\n",
 		shell, c.row.RoleName, c.row.AccountName, c.row.AccountID, creds.Expiration.Local().Format(time.Kitchen))
 	return runWith(f, []string{shell}, creds, identity(f, c, region))
+}
+
+// checkNotNested refuses a shell inside another ssopick shell, unless
+// forced: the prompt would show one role while the keys are another's.
+func checkNotNested(f *factory, o shellOptions) error {
+	if cur := f.Getenv("SSOPICK_ACCOUNT_ID"); cur != "" && !o.Force {
+		return fmt.Errorf("this shell already holds %s in %s (%s) from ssopick; `exit` it first, or pass --force to nest",
+			f.Getenv("SSOPICK_ROLE_NAME"), f.Getenv("SSOPICK_ACCOUNT_NAME"), cur)
+	}
+	return nil
 }
 
 func runWith(f *factory, argv []string, creds aws.RoleCredentials, id launch.Identity) error {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os/exec"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -26,6 +27,9 @@ exits with its status. -a takes an account id or exact name, -r a role name.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if cmd.ArgsLenAtDash() != 0 {
 				return errors.New("put the command after --, as in: ssopick exec -a ACCOUNT -r ROLE -- aws s3 ls")
+			}
+			if _, err := exec.LookPath(args[0]); err != nil {
+				return &exitError{code: 127, err: fmt.Errorf("%s: command not found; check the name or your PATH", args[0])}
 			}
 			c, creds, err := roleAndCredentials(cmd.Context(), f, o, f.ErrIsTerminal)
 			if err != nil {

@@ -82,6 +82,11 @@ ssopick exits with the shell's status.`,
 // (or, for ModeChoose, the person) asks.
 func pickAndAct(ctx context.Context, f *factory, mode ui.Mode, args []string, o pickOptions) error {
 	action := map[ui.Mode]ui.Action{ui.ModeConsole: ui.ActionConsole, ui.ModeShell: ui.ActionShell}[mode]
+	if action == ui.ActionShell {
+		if err := checkNotNested(f, o.Shell); err != nil {
+			return err
+		}
+	}
 	var c chosen
 	var err error
 	if o.Role.given() {

@@ -66,6 +66,8 @@ shell with that role's temporary credentials.`,
 		Version:       fmt.Sprintf("%s (commit %s, built %s, %s)", version, commit, date, runtime.Version()),
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		// Words that are not commands are the picker's query.
+		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return pickAndAct(cmd.Context(), f, ui.ModeChoose, args, pick)
 		},

@@ -85,7 +85,7 @@ func LoadConfig(path string) (*ConfigFile, error) {
 	}
 	f, err := ini.LoadSources(iniOptions, raw)
 	if err != nil {
-		return nil, fmt.Errorf("%s is not a valid AWS config file (%v); fix the line it names", path, err)
+		return nil, fmt.Errorf("%s is not a valid AWS config file (%s); fix the line it names", path, strings.Join(strings.Fields(err.Error()), " "))
 	}
 	seenURL := map[string]bool{}
 	for _, sec := range f.Sections() {
@@ -101,6 +101,12 @@ func LoadConfig(path string) (*ConfigFile, error) {
 		}
 		if s.StartURL == "" || s.Region == "" {
 			return nil, fmt.Errorf("the SSO session %q in %s lacks sso_start_url or sso_region; add both to its section", s.Name, path)
+		}
+		if err := ValidateStartURL(s.StartURL); err != nil {
+			return nil, fmt.Errorf("the SSO session %q in %s: %w", s.Name, path, err)
+		}
+		if err := ValidateRegion(s.Region); err != nil {
+			return nil, fmt.Errorf("the SSO session %q in %s: %w", s.Name, path, err)
 		}
 		cf.sessions = append(cf.sessions, s)
 	}
@@ -171,6 +177,9 @@ func (c *ConfigFile) Select(sel Selector) ([]Session, error) {
 		}
 		if err := ValidateStartURL(sel.StartURL); err != nil {
 			return nil, err
+		}
+		if err := ValidateRegion(sel.Region); err != nil {
+			return nil, fmt.Errorf("--sso-region: %w", err)
 		}
 		return []Session{{StartURL: sel.StartURL, Region: sel.Region}}, nil
 	case sel.EnvSession != "":

@@ -135,7 +135,12 @@ func parseCacheTime(v string) (time.Time, error) {
 	if err != nil {
 		return time.Time{}, err
 	}
-	return t.UTC(), nil
+	// Years the cache format cannot write back (before year 1 in UTC,
+	// found by fuzzing) make the file unusable, not a crash later.
+	if t = t.UTC(); t.Year() < 1 || t.Year() > 9999 {
+		return time.Time{}, fmt.Errorf("time %q is out of range", v)
+	}
+	return t, nil
 }
 
 // SaveToken writes a session's token atomically with mode 0600. Call it
