@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
+	"strconv"
 	"time"
 
 	sdkaws "github.com/aws/aws-sdk-go-v2/aws"
@@ -31,9 +34,14 @@ type Clients struct {
 // retried by the SDK: the catalogue paces and retries them itself, with one
 // limiter shared by all workers (see aws-sdk-go-v2 issue #1665).
 func NewClients(ctx context.Context, region string) (*Clients, error) {
+	httpClient := awshttp.NewBuildableClient().WithTimeout(requestTimeout)
+	var client sdkaws.HTTPClient = httpClient
+	if os.Getenv("SSOPICK_DEBUG") != "" {
+		client = debugClient{next: httpClient, w: os.Stderr}
+	}
 	opts := []func(*config.LoadOptions) error{
 		config.WithRegion(region),
-		config.WithHTTPClient(awshttp.NewBuildableClient().WithTimeout(requestTimeout)),
+		config.WithHTTPClient(client),
 	}
 	cfg, err := config.LoadDefaultConfig(ctx, opts...)
 	var missing config.SharedConfigProfileNotExistError
@@ -59,4 +67,23 @@ func NewClients(ctx context.Context, region string) (*Clients, error) {
 	}
 	portal := sso.NewFromConfig(cfg, func(o *sso.Options) { o.Retryer = sdkaws.NopRetryer{} })
 	return &Clients{OIDC: oidc, Portal: portal, OIDCEndpoint: endpoint.URI.String()}, nil
+}
+
+// debugClient logs each request to AWS for SSOPICK_DEBUG=1: method, host,
+// path, status and time. Never headers, query or bodies: they carry the
+// access token, client secret and role keys.
+type debugClient struct {
+	next sdkaws.HTTPClient
+	w    io.Writer
+}
+
+func (d debugClient) Do(req *http.Request) (*http.Response, error) {
+	start := time.Now()
+	resp, err := d.next.Do(req)
+	status := "error"
+	if resp != nil {
+		status = strconv.Itoa(resp.StatusCode)
+	}
+	fmt.Fprintf(d.w, "debug: %s %s%s -> %s in %v\n", req.Method, req.URL.Host, req.URL.Path, status, time.Since(start).Round(time.Millisecond))
+	return resp, err
 }

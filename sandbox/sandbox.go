@@ -298,3 +298,31 @@ func randomBytes(n int) []byte {
 
 // User is the name of the sandbox's signed-in user.
 func (s *Sandbox) User() string { return s.opts.User }
+
+// Secrets lists every secret the sandbox has handed out: client secrets,
+// access and refresh tokens, role keys and console sign-in tokens, so
+// tests can prove none of them leaks.
+func (s *Sandbox) Secrets() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	for _, c := range s.clients {
+		out = append(out, c.secret)
+	}
+	for t := range s.tokens {
+		out = append(out, t)
+	}
+	for t := range s.refresh {
+		out = append(out, t)
+	}
+	for _, c := range s.creds {
+		out = append(out, c.secretKey, c.sessionToken)
+	}
+	for t := range s.signins {
+		out = append(out, t)
+	}
+	for code := range s.devices {
+		out = append(out, code)
+	}
+	return out
+}
