@@ -186,7 +186,7 @@ func TestShellInTmuxHoldsTheRole(t *testing.T) {
 	s.send("Enter")
 	s.typeText("ssopick shell -a " + acct.Name + " -r ViewOnlyAccess; echo EXIT=$?")
 	s.send("Enter")
-	s.waitFor("ROLE$", 10*time.Second)
+	s.waitFor("`exit` to leave", 10*time.Second)
 	s.typeText("/usr/bin/aws sts get-caller-identity --endpoint-url $AWS_ENDPOINT_URL_STS --query Arn --output text")
 	s.send("Enter")
 	s.waitFor("arn:aws:sts::"+acct.ID+":assumed-role/AWSReservedSSO_ViewOnlyAccess_", 20*time.Second)

@@ -78,10 +78,11 @@ func (s *tmuxSession) waitUntil(what string, timeout time.Duration, ok func(scre
 // cooked mode with echo on, and that the cursor is visible.
 func (s *tmuxSession) assertCookedTerminal() {
 	s.t.Helper()
-	s.typeText("clear; stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e echo | sort | tr '\\n' ' '; echo END")
+	// The marker is computed, so the typed command line cannot match it.
+	s.typeText("clear; stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e echo | sort | tr '\\n' ' '; echo \"E\"\"ND-$((40+2))\"")
 	s.send("Enter")
-	screen := s.waitFor("END", 5*time.Second)
-	if !strings.Contains(screen, "echo icanon END") {
+	screen := s.waitFor("END-42", 5*time.Second)
+	if !strings.Contains(screen, "echo icanon END-42") {
 		s.t.Errorf("terminal not restored to cooked mode:\n%s", screen)
 	}
 	if cursor := strings.TrimSpace(s.tmux("display-message", "-p", "-t", "0", "#{cursor_flag}")); cursor != "1" {
