@@ -25,9 +25,11 @@ type roleFlags struct {
 	Region  string
 }
 
-func addRoleFlags(cmd *cobra.Command, o *roleFlags) {
+func addRoleFlags(cmd *cobra.Command, o *roleFlags, f *factory) {
 	cmd.Flags().StringVarP(&o.Account, "account", "a", "", "account id or exact account name")
 	cmd.Flags().StringVarP(&o.Role, "role", "r", "", "role (permission set) name")
+	_ = cmd.RegisterFlagCompletionFunc("account", completeAccounts(f))
+	_ = cmd.RegisterFlagCompletionFunc("role", completeRoles(f))
 	cmd.Flags().StringVar(&o.Region, "region", "", "AWS region for the credentials (default: $AWS_REGION, $AWS_DEFAULT_REGION, then the SSO region)")
 }
 

@@ -38,7 +38,7 @@ exits with its status. -a takes an account id or exact name, -r a role name.`,
 			return runWith(f, args, creds, identity(f, c, o.Region))
 		},
 	}
-	addRoleFlags(cmd, &o)
+	addRoleFlags(cmd, &o, f)
 	return cmd
 }
 
@@ -67,7 +67,7 @@ could shadow them) for eval in your shell, or as dotenv or JSON.`,
 			return launch.Exports(f.Out, format, toLaunch(creds), identity(f, c, o.Region))
 		},
 	}
-	addRoleFlags(cmd, &o)
+	addRoleFlags(cmd, &o, f)
 	cmd.Flags().StringVar(&format, "format", "sh", "output format: "+strings.Join(launch.Formats, ", "))
 	return cmd
 }
@@ -92,7 +92,7 @@ when a sign-in is needed it exits non-zero with one line on stderr.`,
 			return launch.CredentialProcess(f.Out, toLaunch(creds))
 		},
 	}
-	addRoleFlags(cmd, &o)
+	addRoleFlags(cmd, &o, f)
 	return cmd
 }
 

@@ -27,11 +27,11 @@ type pickOptions struct {
 }
 
 // addPickFlags adds the picker's flags to cmd.
-func addPickFlags(cmd *cobra.Command, o *pickOptions) {
+func addPickFlags(cmd *cobra.Command, o *pickOptions, f *factory) {
 	cmd.Flags().BoolVar(&o.DeviceCode, "use-device-code", false, "sign in with the device code flow if a sign-in is needed")
 	cmd.Flags().BoolVar(&o.NoBrowser, "no-browser", false, "show sign-in URLs instead of opening a browser")
 	cmd.Flags().DurationVar(&o.MaxAge, "max-age", defaultCatalogueMaxAge, "refresh the cached list in the background when older than this")
-	addRoleFlags(cmd, &o.Role)
+	addRoleFlags(cmd, &o.Role, f)
 }
 
 func newConsoleCmd(f *factory) *cobra.Command {
@@ -51,7 +51,7 @@ token never appears in any process's arguments.`,
 			return pickAndAct(cmd.Context(), f, ui.ModeConsole, args, o)
 		},
 	}
-	addPickFlags(cmd, &o)
+	addPickFlags(cmd, &o, f)
 	addConsoleFlags(cmd, &o.Console)
 	return cmd
 }
@@ -73,7 +73,7 @@ ssopick exits with the shell's status.`,
 			return pickAndAct(cmd.Context(), f, ui.ModeShell, args, o)
 		},
 	}
-	addPickFlags(cmd, &o)
+	addPickFlags(cmd, &o, f)
 	cmd.Flags().BoolVar(&o.Shell.Force, "force", false, "start a shell even inside another ssopick shell")
 	return cmd
 }

@@ -72,7 +72,7 @@ shell with that role's temporary credentials.`,
 			return pickAndAct(cmd.Context(), f, ui.ModeChoose, args, pick)
 		},
 	}
-	addPickFlags(root, &pick)
+	addPickFlags(root, &pick, f)
 	addConsoleFlags(root, &pick.Console)
 	root.SetOut(f.Out)
 	root.SetErr(f.ErrOut)
@@ -81,6 +81,7 @@ shell with that role's temporary credentials.`,
 	pf.StringVar(&f.Selector.SessionName, "sso-session", "", "the [sso-session NAME] of ~/.aws/config to use (default: all configured, or $SSOPICK_SSO_SESSION)")
 	pf.StringVar(&f.Selector.StartURL, "start-url", "", "an access portal URL to use without any config (with --sso-region)")
 	pf.StringVar(&f.Selector.Region, "sso-region", "", "the IAM Identity Center region of --start-url")
+	_ = root.RegisterFlagCompletionFunc("sso-session", completeSessions(f))
 	root.AddCommand(
 		newConsoleCmd(f),
 		newShellCmd(f),
@@ -88,6 +89,7 @@ shell with that role's temporary credentials.`,
 		newEnvCmd(f),
 		newCredentialProcessCmd(f),
 		newProfilesCmd(f),
+		newStatusCmd(f),
 		newLoginCmd(f),
 		newLogoutCmd(f),
 		newListCmd(f),

@@ -523,9 +523,17 @@ func untilText(d time.Duration) string {
 	if d <= 0 {
 		return "expired"
 	}
+	return Remaining(d) + " left"
+}
+
+// Remaining is a duration as a prompt shows it: "42m", "3h05m", "expired".
+func Remaining(d time.Duration) string {
 	d = d.Round(time.Minute)
-	if d >= time.Hour {
-		return fmt.Sprintf("%dh%02dm left", int(d.Hours()), int(d.Minutes())%60)
+	switch {
+	case d <= 0:
+		return "expired"
+	case d >= time.Hour:
+		return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
 	}
-	return fmt.Sprintf("%dm left", int(d.Minutes()))
+	return fmt.Sprintf("%dm", int(d.Minutes()))
 }
