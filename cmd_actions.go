@@ -174,9 +174,10 @@ func identity(f *factory, c chosen, region string) launch.Identity {
 	}
 }
 
-// regionFor picks the region: the flag, the environment, the SSO region.
+// regionFor picks the region: the flag, the environment, the preference,
+// the SSO region.
 func regionFor(f *factory, c chosen, flag string) string {
-	for _, r := range []string{flag, f.Getenv("AWS_REGION"), f.Getenv("AWS_DEFAULT_REGION")} {
+	for _, r := range []string{flag, f.Getenv("AWS_REGION"), f.Getenv("AWS_DEFAULT_REGION"), string(f.Prefs.Region)} {
 		if r != "" {
 			return r
 		}
@@ -262,6 +263,9 @@ func consoleURL(ctx context.Context, f *factory, c chosen, region string, o cons
 		return "", fmt.Errorf("--duration %v is outside 15m–12h", o.Duration)
 	}
 	region = regionFor(f, c, region)
+	if o.Service == "" && o.Destination == "" {
+		o.Service, o.Destination = f.Prefs.destinationFor(c.row)
+	}
 	dest, err := destination(region, o)
 	if err != nil {
 		return "", err

@@ -58,7 +58,7 @@ On a terminal the output is a table; piped, it is tab-separated
 	}
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print JSON objects (accountId, accountName, emailAddress, roleName, ssoSession)")
 	cmd.Flags().BoolVar(&opts.Refresh, "refresh", false, "fetch the list from IAM Identity Center even if the cache is fresh")
-	cmd.Flags().DurationVar(&opts.MaxAge, "max-age", defaultCatalogueMaxAge, "use the cached list when younger than this")
+	cmd.Flags().DurationVar(&opts.MaxAge, "max-age", f.maxAge(), "use the cached list when younger than this")
 	return cmd
 }
 

@@ -30,7 +30,7 @@ type pickOptions struct {
 func addPickFlags(cmd *cobra.Command, o *pickOptions, f *factory) {
 	cmd.Flags().BoolVar(&o.DeviceCode, "use-device-code", false, "sign in with the device code flow if a sign-in is needed")
 	cmd.Flags().BoolVar(&o.NoBrowser, "no-browser", false, "show sign-in URLs instead of opening a browser")
-	cmd.Flags().DurationVar(&o.MaxAge, "max-age", defaultCatalogueMaxAge, "refresh the cached list in the background when older than this")
+	cmd.Flags().DurationVar(&o.MaxAge, "max-age", f.maxAge(), "refresh the cached list in the background when older than this")
 	addRoleFlags(cmd, &o.Role, f)
 }
 
@@ -153,6 +153,8 @@ func runPicker(ctx context.Context, f *factory, mode ui.Mode, args []string, o p
 		opts.Browser = f.Browser
 	}
 	opts.FirstFrame = firstFrameProbe(f)
+	opts.Theme = string(f.Prefs.Theme)
+	opts.StarKey, opts.RefreshKey = string(f.Prefs.Keys.Star), string(f.Prefs.Keys.Refresh)
 	opts.PanicKey = f.Getenv("SSOPICK_DEBUG_PANIC_KEY")
 	conns, err := connectAll(ctx, f)
 	switch {

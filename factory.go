@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 
 	"github.com/charmbracelet/x/term"
 
@@ -30,6 +31,8 @@ type factory struct {
 	StatePath string
 	Browser   launch.Browser
 	Selector  aws.Selector
+	// Prefs are the person's preferences (config.toml).
+	Prefs Preferences
 }
 
 // newFactory describes the real process environment.
@@ -38,7 +41,15 @@ func newFactory(out, errOut io.Writer) (*factory, error) {
 	if err != nil {
 		return nil, fmt.Errorf("find the home directory: %w", err)
 	}
+	prefs, warnings, err := LoadPreferences(PreferencesPath(os.Getenv, home))
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range warnings {
+		fmt.Fprintln(errOut, "ssopick: warning:", w)
+	}
 	return &factory{
+		Prefs:         prefs,
 		Paths:         aws.DefaultPaths(os.Getenv, home),
 		Getenv:        os.Getenv,
 		Environ:       os.Environ,
@@ -48,7 +59,7 @@ func newFactory(out, errOut io.Writer) (*factory, error) {
 		ErrIsTerminal: isTerminal(errOut),
 		InIsTerminal:  isTerminal(os.Stdin),
 		StatePath:     ui.StatePath(os.Getenv, home),
-		Browser:       launch.Browser{Getenv: os.Getenv, Stdout: errOut, Stderr: errOut},
+		Browser:       launch.Browser{Command: prefs.Browser, Getenv: os.Getenv, Stdout: errOut, Stderr: errOut},
 	}, nil
 }
 
@@ -66,4 +77,12 @@ func (f *factory) sessions() ([]aws.Session, error) {
 	sel := f.Selector
 	sel.EnvSession = f.Getenv("SSOPICK_SSO_SESSION")
 	return cfg.Select(sel)
+}
+
+// maxAge is the default for --max-age: the preference, else an hour.
+func (f *factory) maxAge() time.Duration {
+	if f.Prefs.CatalogueMaxAge > 0 {
+		return time.Duration(f.Prefs.CatalogueMaxAge)
+	}
+	return defaultCatalogueMaxAge
 }

@@ -69,7 +69,8 @@ shell with that role's temporary credentials.`,
 		// Words that are not commands are the picker's query.
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return pickAndAct(cmd.Context(), f, ui.ModeChoose, args, pick)
+			mode := map[action]ui.Mode{"console": ui.ModeConsole, "shell": ui.ModeShell}[f.Prefs.DefaultAction]
+			return pickAndAct(cmd.Context(), f, mode, args, pick)
 		},
 	}
 	addPickFlags(root, &pick, f)

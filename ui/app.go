@@ -77,6 +77,11 @@ type Options struct {
 	// PanicKey, when set, makes that key panic: the debug hook with which
 	// tests prove the terminal is restored after a crash.
 	PanicKey string
+	// Theme is "dark" or "light" to force the styles; otherwise they
+	// follow the terminal's background.
+	Theme string
+	// StarKey and RefreshKey rebind those keys (e.g. "alt+s").
+	StarKey, RefreshKey string
 }
 
 type screen int
@@ -143,8 +148,8 @@ func New(opts Options) *Model {
 		opts:    opts,
 		ctx:     ctx,
 		cancel:  cancel,
-		keys:    newKeyMap(),
-		styles:  NewStyles(true),
+		keys:    newKeyMap(opts.StarKey, opts.RefreshKey),
+		styles:  NewStyles(opts.Theme != "light"),
 		picker:  newPicker(opts.State),
 		spinner: spinner.New(spinner.WithSpinner(spinner.MiniDot)),
 		bar:     progress.New(progress.WithoutPercentage(), progress.WithWidth(30)),
@@ -195,6 +200,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.layout()
 		return m, nil
 	case tea.BackgroundColorMsg:
+		if m.opts.Theme == "dark" || m.opts.Theme == "light" {
+			return m, nil // the preference wins over the terminal
+		}
 		m.styles = NewStyles(msg.IsDark())
 		m.applyStyles()
 		return m, nil

@@ -14,7 +14,15 @@ type keyMap struct {
 	OpenBrowser, CopySignInURL key.Binding
 }
 
-func newKeyMap() keyMap {
+// newKeyMap builds the bindings; star and refresh replace the default keys
+// of those actions when set.
+func newKeyMap(star, refresh string) keyMap {
+	if star == "" {
+		star = "ctrl+f"
+	}
+	if refresh == "" {
+		refresh = "ctrl+r"
+	}
 	return keyMap{
 		Up:       key.NewBinding(key.WithKeys("up", "ctrl+p"), key.WithHelp("↑/ctrl+p", "up")),
 		Down:     key.NewBinding(key.WithKeys("down", "ctrl+n"), key.WithHelp("↓/ctrl+n", "down")),
@@ -23,8 +31,8 @@ func newKeyMap() keyMap {
 		Home:     key.NewBinding(key.WithKeys("home"), key.WithHelp("home", "first")),
 		End:      key.NewBinding(key.WithKeys("end"), key.WithHelp("end", "last")),
 		Choose:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "choose")),
-		Star:     key.NewBinding(key.WithKeys("ctrl+f"), key.WithHelp("ctrl+f", "star / unstar")),
-		Refresh:  key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "refresh the list")),
+		Star:     key.NewBinding(key.WithKeys(star), key.WithHelp(star, "star / unstar")),
+		Refresh:  key.NewBinding(key.WithKeys(refresh), key.WithHelp(refresh, "refresh the list")),
 		Clear:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear query / quit")),
 		Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit:     key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
