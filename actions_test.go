@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -207,4 +208,21 @@ func quoteEach(env []string) []string {
 		out[i] = k + "='" + strings.ReplaceAll(v, "'", `'\''`) + "'"
 	}
 	return out
+}
+
+func TestStatusForPrompts(t *testing.T) {
+	e, acct := signedInEnv(t)
+	e.env = append(e.env, "PATH="+filepath.Dir(ssopickBinary)+":"+os.Getenv("PATH"))
+	out := e.run(t, ssopickBinary, "exec", "-a", acct.ID, "-r", "ViewOnlyAccess", "--", "ssopick", "status", "--short")
+	if !regexp.MustCompile(`^ViewOnlyAccess@` + acct.Name + ` (59m|1h00m)\n$`).MatchString(out) {
+		t.Errorf("status --short inside a role: %q", out)
+	}
+	out, stderr, code := e.try(ssopickBinary, "status", "--short")
+	if code != 1 || out != "" || stderr != "" {
+		t.Errorf("status --short outside: exit %d %q %q", code, out, stderr)
+	}
+	e.env = append(e.env, "SSOPICK_ROLE_NAME=Admin", "SSOPICK_ACCOUNT_NAME=x", "AWS_CREDENTIAL_EXPIRATION=2020-01-01T00:00:00Z")
+	if out, _, code := e.try(ssopickBinary, "status"); code != 1 || !strings.Contains(out, "expired") {
+		t.Errorf("expired: exit %d %q", code, out)
+	}
 }
