@@ -8,21 +8,23 @@ import (
 	"time"
 
 	"github.com/gofrs/flock"
-	"github.com/google/renameio/v2"
 )
 
-// writePrivateFile replaces path atomically (temp file, fsync, rename) with
+// WritePrivateFile replaces path atomically (temp file, fsync, rename) with
 // mode 0600, creating its directory with mode 0700. A reader sees the old
 // file or the new one, never a part.
-func writePrivateFile(path string, data []byte) error {
+func WritePrivateFile(path string, data []byte) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return fmt.Errorf("create %s: %w", filepath.Dir(path), err)
 	}
-	if err := renameio.WriteFile(path, data, 0o600, renameio.WithStaticPermissions(0o600)); err != nil {
+	if err := replaceFile(path, data); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil
 }
+
+// writePrivateFile is WritePrivateFile, for this package's files.
+func writePrivateFile(path string, data []byte) error { return WritePrivateFile(path, data) }
 
 // lockFile takes an exclusive advisory lock on path (created 0600 with its
 // directory), waiting while ctx lives, and returns the unlock function. It

@@ -9,11 +9,6 @@ import (
 	"syscall"
 )
 
-// forwarded are the signals passed on to the child. Terminal-generated
-// ones reach it directly too; a repeat is harmless, and a signal sent to
-// ssopick alone (kill PID) must not be lost.
-var forwarded = []os.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT, syscall.SIGUSR1, syscall.SIGUSR2}
-
 // Run starts argv with env and the terminal's standard streams, passes
 // signals on to it while it runs, and returns its exit status (128+N when
 // it died of signal N). ssopick stays alive meanwhile so that what it

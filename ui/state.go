@@ -2,14 +2,9 @@ package ui
 
 import (
 	"encoding/json"
-	"errors"
-	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"time"
-
-	"github.com/google/renameio/v2"
 
 	"github.com/ssopick/ssopick/aws"
 )
@@ -91,13 +86,7 @@ func (s *State) Save(path string) error {
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
-		return fmt.Errorf("create %s: %w", filepath.Dir(path), err)
-	}
-	if err := renameio.WriteFile(path, raw, 0o600, renameio.WithStaticPermissions(0o600)); err != nil {
-		return fmt.Errorf("save %s: %w", path, err)
-	}
-	return nil
+	return aws.WritePrivateFile(path, raw)
 }
 
 // StatePath is the state file for this environment.
