@@ -79,13 +79,20 @@ type refreshToken struct {
 	session  *session
 }
 
-// decodeBody reads a restJson1 request body into v.
-func decodeBody(r *http.Request, v any) error {
+// readRequest decodes a restJson1 request body into v; complete then says
+// whether the required fields (named in required) are set. Otherwise it
+// answers InvalidRequestException and reports false.
+func readRequest(w http.ResponseWriter, r *http.Request, v any, required string, complete func() bool) bool {
 	dec := json.NewDecoder(http.MaxBytesReader(nil, r.Body, 1<<20))
 	if err := dec.Decode(v); err != nil {
-		return fmt.Errorf("malformed JSON body: %v", err)
+		invalidRequest(fmt.Sprintf("malformed JSON body: %v", err)).write(w)
+		return false
 	}
-	return nil
+	if !complete() {
+		invalidRequest(required + " required").write(w)
+		return false
+	}
+	return true
 }
 
 func (s *Sandbox) registerClient(w http.ResponseWriter, r *http.Request) {
@@ -97,14 +104,10 @@ func (s *Sandbox) registerClient(w http.ResponseWriter, r *http.Request) {
 		RedirectURIs []string `json:"redirectUris"`
 		IssuerURL    string   `json:"issuerUrl"`
 	}
-	if err := decodeBody(r, &req); err != nil {
-		invalidRequest(err.Error()).write(w)
+	if !readRequest(w, r, &req, "clientName is", func() bool { return req.ClientName != "" }) {
 		return
 	}
 	switch {
-	case req.ClientName == "":
-		invalidRequest("clientName is required").write(w)
-		return
 	case req.ClientType != "public":
 		invalidRequest("clientType must be public").write(w)
 		return
@@ -176,12 +179,9 @@ func (s *Sandbox) startDeviceAuthorization(w http.ResponseWriter, r *http.Reques
 		ClientSecret string `json:"clientSecret"`
 		StartURL     string `json:"startUrl"`
 	}
-	if err := decodeBody(r, &req); err != nil {
-		invalidRequest(err.Error()).write(w)
-		return
-	}
-	if req.ClientID == "" || req.ClientSecret == "" || req.StartURL == "" {
-		invalidRequest("clientId, clientSecret and startUrl are required").write(w)
+	if !readRequest(w, r, &req, "clientId, clientSecret and startUrl are", func() bool {
+		return req.ClientID != "" && req.ClientSecret != "" && req.StartURL != ""
+	}) {
 		return
 	}
 	s.mu.Lock()
@@ -234,12 +234,9 @@ type createTokenRequest struct {
 
 func (s *Sandbox) createToken(w http.ResponseWriter, r *http.Request) {
 	var req createTokenRequest
-	if err := decodeBody(r, &req); err != nil {
-		invalidRequest(err.Error()).write(w)
-		return
-	}
-	if req.ClientID == "" || req.ClientSecret == "" || req.GrantType == "" {
-		invalidRequest("clientId, clientSecret and grantType are required").write(w)
+	if !readRequest(w, r, &req, "clientId, clientSecret and grantType are", func() bool {
+		return req.ClientID != "" && req.ClientSecret != "" && req.GrantType != ""
+	}) {
 		return
 	}
 	s.mu.Lock()
