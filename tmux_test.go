@@ -74,6 +74,20 @@ func (s *tmuxSession) waitUntil(what string, timeout time.Duration, ok func(scre
 	}
 }
 
+// chooseInDemo starts `ssopick demo` with the given environment
+// assignments, types query and presses Enter on the best match, leaving the
+// actions screen open.
+func (s *tmuxSession) chooseInDemo(env, query string) {
+	s.t.Helper()
+	s.typeText(env + " ssopick demo; echo EXIT=$?")
+	s.send("Enter")
+	s.waitFor("126 of 126 roles", 15*time.Second)
+	s.typeText(query)
+	s.waitFor("❯ "+query, 5*time.Second)
+	s.send("Enter")
+	s.waitFor("Open the AWS console", 5*time.Second)
+}
+
 // assertCookedTerminal checks, from the shell, that the terminal is back in
 // cooked mode with echo on, and that the cursor is visible.
 func (s *tmuxSession) assertCookedTerminal() {
@@ -150,13 +164,7 @@ func TestDemoConsoleAndShellInTmux(t *testing.T) {
 	}
 	s := newTmux(t, 120, 30)
 	// Console: the demo's sandbox serves the console page for the role.
-	s.typeText("BROWSER=" + browser + " ssopick demo; echo EXIT=$?")
-	s.send("Enter")
-	s.waitFor("126 of 126 roles", 15*time.Second)
-	s.typeText("view audit")
-	s.waitFor("❯ view audit", 5*time.Second)
-	s.send("Enter")
-	s.waitFor("Open the AWS console", 5*time.Second)
+	s.chooseInDemo("BROWSER="+browser, "view audit")
 	s.send("c")
 	s.waitFor("EXIT=0", 15*time.Second)
 	html, err := os.ReadFile(page)
@@ -168,13 +176,9 @@ func TestDemoConsoleAndShellInTmux(t *testing.T) {
 	if out, err := exec.Command("/usr/bin/aws", "--version").CombinedOutput(); err != nil || !strings.HasPrefix(string(out), "aws-cli/2.") {
 		t.Skip("the AWS CLI v2 is not at /usr/bin/aws (.ci/run installs it)")
 	}
-	s.typeText("clear; SHELL=/bin/sh ssopick demo; echo EXIT=$?")
+	s.typeText("clear")
 	s.send("Enter")
-	s.waitFor("126 of 126 roles", 15*time.Second)
-	s.typeText("view audit")
-	s.waitFor("❯ view audit", 5*time.Second)
-	s.send("Enter")
-	s.waitFor("Start a shell", 5*time.Second)
+	s.chooseInDemo("SHELL=/bin/sh", "view audit")
 	s.send("s")
 	s.waitFor("`exit` to leave", 10*time.Second)
 	s.typeText("/usr/bin/aws sts get-caller-identity --endpoint-url $AWS_ENDPOINT_URL_STS --query Arn --output text")

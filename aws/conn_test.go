@@ -12,24 +12,6 @@ import (
 	"github.com/ssopick/ssopick/sandbox"
 )
 
-// fakeClock is a settable clock shared by a sandbox and the code under test.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 type fixture struct {
 	srv   *sandbox.Server
 	paths Paths
@@ -118,7 +100,7 @@ func TestCatalogueCompleteUnderThrottlingAndServerErrors(t *testing.T) {
 }
 
 func TestTokenRefusedMidListingIsRefreshedOnce(t *testing.T) {
-	clock := &fakeClock{now: time.Now()}
+	clock := sandbox.NewClock(time.Now())
 	fx := newFixture(t, sandbox.Options{Accounts: 50, TokenLifetime: time.Hour, Now: clock.Now})
 	conn := fx.signedIn(t)
 	// The service's clock runs ahead: it considers the token expired while

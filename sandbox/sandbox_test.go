@@ -7,39 +7,20 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
-
-// clock is a settable time source for expiry tests.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
 
 type harness struct {
 	t     *testing.T
 	sb    *Sandbox
 	url   string
-	clock *clock
+	clock *Clock
 }
 
 func newHarness(t *testing.T, opts Options) *harness {
 	t.Helper()
-	c := &clock{now: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)}
+	c := NewClock(time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC))
 	if opts.Now == nil {
 		opts.Now = c.Now
 	}
