@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"math/rand/v2"
@@ -217,7 +218,7 @@ func TestKilledWritesLeaveWholeFiles(t *testing.T) {
 		if _, err := tc.LoadToken(sess); err != nil {
 			t.Fatalf("after kill %d the token file is broken: %v", i, err)
 		}
-		if _, err := catalogues.Load(sess); err != nil && !aws.IsNotCached(err) {
+		if _, err := catalogues.Load(sess); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			t.Fatalf("after kill %d the catalogue is broken: %v", i, err)
 		}
 		raw, err := os.ReadFile(filepath.Join(e.home, ".cache", "ssopick", "catalogue-"+strings.TrimSuffix(filepath.Base(tc.TokenPath(sess)), ".json")+".tsv"))

@@ -3,7 +3,6 @@ package aws
 import (
 	"context"
 	"errors"
-	"io/fs"
 	"path/filepath"
 	"time"
 
@@ -152,9 +151,6 @@ func (c *Conn) Logout(ctx context.Context) error {
 	}
 	return c.Auth.Cache.DeleteRegistration(c.Session)
 }
-
-// IsNotCached reports whether err means "no cached catalogue".
-func IsNotCached(err error) bool { return errors.Is(err, fs.ErrNotExist) }
 
 // SignedIn reports whether a token that works without a new sign-in exists,
 // and when it expires.

@@ -58,9 +58,6 @@ func New(texts []string) *Matcher {
 	return m
 }
 
-// Len is the number of rows.
-func (m *Matcher) Len() int { return len(m.texts) }
-
 // Result is one matching row.
 type Result struct {
 	Index int // the row's position in the texts given to New
