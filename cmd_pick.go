@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strconv"
 	"strings"
@@ -150,7 +151,11 @@ func runPicker(ctx context.Context, f *factory, mode ui.Mode, args []string, o p
 		StatePath:  f.StatePath,
 	}
 	if !o.NoBrowser {
-		opts.Browser = f.Browser
+		// A browser's chatter on the terminal would scribble over the
+		// picker.
+		quiet := f.Browser
+		quiet.Stdout, quiet.Stderr = io.Discard, io.Discard
+		opts.Browser = quiet
 	}
 	opts.FirstFrame = firstFrameProbe(f)
 	opts.Theme = string(f.Prefs.Theme)
