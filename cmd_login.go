@@ -2,14 +2,12 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/ssopick/ssopick/aws"
-	"github.com/ssopick/ssopick/launch"
 )
 
 // signInOptions choose the sign-in flow.
@@ -88,11 +86,9 @@ func signIn(ctx context.Context, f *factory, conn *aws.Conn, o signInOptions) er
 			}
 			fmt.Fprintf(f.ErrOut, "Sign in to %s in the browser window that opens.\n", label)
 			if err := f.Browser.Open(url); err != nil {
-				if errors.Is(err, launch.ErrNoBrowser) {
-					fmt.Fprintf(f.ErrOut, "Open this URL in a browser on this machine:\n%s\n", url)
-					return nil
-				}
-				return err
+				// Keep listening: the person can still open the URL.
+				fmt.Fprintf(f.ErrOut, "Could not open a browser (%v). Open this URL in a browser on this machine:\n%s\n", err, url)
+				return nil
 			}
 			fmt.Fprintln(f.ErrOut, "Waiting for the browser…")
 			return nil

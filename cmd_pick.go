@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"strconv"
 	"strings"
@@ -154,7 +153,7 @@ func runPicker(ctx context.Context, f *factory, mode ui.Mode, args []string, o p
 		// A browser's chatter on the terminal would scribble over the
 		// picker.
 		quiet := f.Browser
-		quiet.Stdout, quiet.Stderr = io.Discard, io.Discard
+		quiet.Stdout, quiet.Stderr = nil, nil
 		opts.Browser = quiet
 	}
 	opts.FirstFrame = firstFrameProbe(f)

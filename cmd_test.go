@@ -60,7 +60,7 @@ func newTestEnv(t *testing.T, opts sandbox.Options) *testEnv {
 		Environ: os.Environ,
 		Out:     out,
 		ErrOut:  errOut,
-		Browser: launch.Browser{Getenv: os.Getenv, Stdout: errOut, Stderr: errOut},
+		Browser: launch.Browser{Getenv: os.Getenv},
 	}
 	return &testEnv{f: f, srv: srv, out: out, err: errOut, home: home}
 }
@@ -222,5 +222,22 @@ func TestListQueryRanksWithTheFuzzyMatcher(t *testing.T) {
 	err := e.run(t, "list", "zzzzqqq")
 	if err == nil || !strings.Contains(err.Error(), `no account or role matches "zzzzqqq"`) || exitCode(err) != 1 {
 		t.Errorf("query matching nothing: %v", err)
+	}
+}
+
+func TestShellsOwnSessionVariableDoesNotSelect(t *testing.T) {
+	e := newTestEnv(t, sandbox.Options{Accounts: 5, AutoApprove: true})
+	if err := e.run(t, "login", "--use-device-code", "--no-browser"); err != nil {
+		t.Fatal(err)
+	}
+	// As inside an ssopick shell for an ad-hoc session.
+	t.Setenv("SSOPICK_SSO_SESSION", "https://other.awsapps.com/start")
+	t.Setenv("SSOPICK_ACCOUNT_ID", "111122223333")
+	if err := e.run(t, "list"); err != nil {
+		t.Errorf("list inside an ssopick shell: %v", err)
+	}
+	t.Setenv("SSOPICK_ACCOUNT_ID", "")
+	if err := e.run(t, "list"); err == nil {
+		t.Error("a SSOPICK_SSO_SESSION set by the person was ignored")
 	}
 }

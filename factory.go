@@ -75,7 +75,12 @@ func (f *factory) sessions() ([]aws.Session, error) {
 		return nil, err
 	}
 	sel := f.Selector
-	sel.EnvSession = f.Getenv("SSOPICK_SSO_SESSION")
+	// Inside an ssopick shell SSOPICK_SSO_SESSION describes that shell's
+	// role (ssopick set it, with SSOPICK_ACCOUNT_ID); only a value the
+	// person set selects a session.
+	if f.Getenv("SSOPICK_ACCOUNT_ID") == "" {
+		sel.EnvSession = f.Getenv("SSOPICK_SSO_SESSION")
+	}
 	return cfg.Select(sel)
 }
 

@@ -55,6 +55,9 @@ type Progress struct {
 	AccountsDone  int
 	AccountsTotal int   // grows while account pages arrive
 	Rows          []Row // rows found since the last report
+	// Restart says the listing began again (after a refreshed token):
+	// forget the rows reported so far.
+	Restart bool
 }
 
 // ErrUnauthorized means the portal refused the access token.

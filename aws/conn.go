@@ -3,6 +3,7 @@ package aws
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"time"
 
@@ -89,7 +90,15 @@ func (c *Conn) withToken(ctx context.Context, fn func(token string) error) error
 	if lerr != nil {
 		return lerr
 	}
-	fresh, rerr := c.Auth.refresh(ctx, tok)
+	// Another process may have refreshed while this one was refused: use
+	// its token rather than redeem a refresh token twice.
+	fresh, rerr := c.Auth.Cache.LoadToken(c.Session)
+	switch {
+	case rerr != nil:
+		rerr = fmt.Errorf("%w for %s: %w", ErrSignInRequired, c.Session.Label(), rerr)
+	case fresh.AccessToken == tok.AccessToken:
+		fresh, rerr = c.Auth.refresh(ctx, fresh)
+	}
 	unlock()
 	if rerr != nil {
 		return rerr
@@ -123,7 +132,11 @@ func (c *Conn) Catalogue(ctx context.Context, o CatalogueOptions) (cat *Catalogu
 func (c *Conn) Fetch(ctx context.Context, progress func(Progress)) (*Catalogue, error) {
 	var rows []Row
 	lister := &Lister{Portal: c.Portal, Pacer: c.Pacer}
+	attempts := 0
 	err := c.withToken(ctx, func(token string) (err error) {
+		if attempts++; attempts > 1 && progress != nil {
+			progress(Progress{Restart: true}) // rows reported so far come again
+		}
 		rows, err = lister.Fetch(ctx, c.Session, token, progress)
 		return err
 	})

@@ -230,3 +230,53 @@ func TestLogoutRemovesFilesAndEndsTheSession(t *testing.T) {
 		t.Error("Logout was not called")
 	}
 }
+
+func TestTokenWithoutRefreshIsUsedToItsEnd(t *testing.T) {
+	dir := t.TempDir()
+	a := &Auth{Session: Session{StartURL: "https://a.awsapps.com/start", Region: "us-east-1"}, Cache: TokenCache{Dir: dir, LockDir: dir}}
+	tok := &Token{StartURL: a.Session.StartURL, AccessToken: "aoa-legacy", ExpiresAt: time.Now().Add(5 * time.Minute)}
+	if err := a.Cache.SaveToken(a.Session, tok); err != nil {
+		t.Fatal(err)
+	}
+	got, err := a.Token(context.Background())
+	if err != nil || got.AccessToken != "aoa-legacy" {
+		t.Fatalf("a valid token without refresh token: %v %v", got, err)
+	}
+	a.Now = func() time.Time { return time.Now().Add(6 * time.Minute) }
+	if _, err := a.Token(context.Background()); !errors.Is(err, ErrSignInRequired) {
+		t.Errorf("expired: %v", err)
+	}
+}
+
+func TestConcurrentRefusalsRefreshOnce(t *testing.T) {
+	clock := sandbox.NewClock(time.Now())
+	fx := newFixture(t, sandbox.Options{Accounts: 30, TokenLifetime: time.Hour, Now: clock.Now})
+	fx.signedIn(t)
+	a, b := fx.connect(t), fx.connect(t)
+	clock.Advance(2 * time.Hour) // the service refuses the token both hold
+	var wg sync.WaitGroup
+	var restarts sync.Map
+	for i, conn := range []*Conn{a, b} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := conn.Fetch(context.Background(), func(p Progress) {
+				if p.Restart {
+					restarts.Store(i, true)
+				}
+			})
+			if err != nil {
+				t.Errorf("fetch %d: %v", i, err)
+			}
+		}()
+	}
+	wg.Wait()
+	if n := fx.srv.Stats().Refreshes; n != 1 {
+		t.Errorf("%d refreshes for two refused callers, want 1", n)
+	}
+	if _, ok := restarts.Load(0); !ok {
+		if _, ok := restarts.Load(1); !ok {
+			t.Error("no listing reported its restart after the token was refused")
+		}
+	}
+}

@@ -87,6 +87,14 @@ func (a *Auth) Token(ctx context.Context) (*Token, error) {
 	if tok.ExpiresAt.Sub(a.now()) > RefreshWindow {
 		return tok, nil
 	}
+	if !a.canRefresh(tok) {
+		// Legacy and ad-hoc sign-ins have no refresh token: use the
+		// token to its end.
+		if a.now().Before(tok.ExpiresAt) {
+			return tok, nil
+		}
+		return nil, fmt.Errorf("%w: the sign-in to %s has expired and cannot be refreshed", ErrSignInRequired, a.Session.Label())
+	}
 	refreshed, rerr := a.refresh(ctx, tok)
 	if rerr == nil {
 		return refreshed, nil
@@ -100,7 +108,7 @@ func (a *Auth) Token(ctx context.Context) (*Token, error) {
 // refresh redeems tok's refresh token and saves the result; the caller
 // holds the session's lock.
 func (a *Auth) refresh(ctx context.Context, tok *Token) (*Token, error) {
-	if tok.RefreshToken == "" || tok.ClientID == "" || !a.now().Before(tok.RegistrationExpiresAt) {
+	if !a.canRefresh(tok) {
 		return nil, fmt.Errorf("%w: the sign-in to %s has expired and cannot be refreshed", ErrSignInRequired, a.Session.Label())
 	}
 	out, err := a.OIDC.CreateToken(ctx, &ssooidc.CreateTokenInput{
@@ -128,6 +136,11 @@ func (a *Auth) refresh(ctx context.Context, tok *Token) (*Token, error) {
 		return nil, err
 	}
 	return &next, nil
+}
+
+// canRefresh: the token has a refresh token and a live registration.
+func (a *Auth) canRefresh(tok *Token) bool {
+	return tok.RefreshToken != "" && tok.ClientID != "" && a.now().Before(tok.RegistrationExpiresAt)
 }
 
 // registration returns a client registration for the given grant types,

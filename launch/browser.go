@@ -20,8 +20,10 @@ type Browser struct {
 	// Command overrides $BROWSER (a --browser flag or preference).
 	Command string
 	Getenv  func(string) string
-	// Stdout and Stderr receive the browser command's output, so it cannot
-	// scribble over a TUI.
+	// Stdout and Stderr receive the browser command's output; nil discards
+	// it. Use a file (os.Stderr) or nil: the browser runs on after Open
+	// returns, and any other writer would be written from another
+	// goroutine and hold up the wait for the command.
 	Stdout, Stderr io.Writer
 }
 
@@ -45,9 +47,12 @@ func (b Browser) Open(url string) error {
 		}
 		cmd := exec.Command(args[0], append(args[1:], url)...)
 		cmd.Stdout, cmd.Stderr = b.Stdout, b.Stderr
-		if err := cmd.Run(); err != nil {
+		// A browser started this way may run until it is closed: start it
+		// and move on, reaping it in the background.
+		if err := cmd.Start(); err != nil {
 			return fmt.Errorf("open the browser with %q: %w", args[0], err)
 		}
+		go func() { _ = cmd.Wait() }()
 		return nil
 	}
 	if !b.CanOpen() {

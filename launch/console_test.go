@@ -97,7 +97,14 @@ func TestBrowserCommandGetsTheURLLast(t *testing.T) {
 	if err := b.Open("http://127.0.0.1:9/x"); err != nil {
 		t.Fatal(err)
 	}
-	got, _ := os.ReadFile(log)
+	// Open does not wait for the browser; the script writes soon after.
+	var got []byte
+	for range 200 {
+		if got, _ = os.ReadFile(log); len(got) > 0 {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 	if string(got) != "--profile|work one|http://127.0.0.1:9/x|" {
 		t.Errorf("argv %q", got)
 	}

@@ -363,6 +363,13 @@ func (m *Model) refreshAll() tea.Cmd {
 
 func (m *Model) onProgress(msg fetchProgressMsg) {
 	s := m.sessions[msg.source]
+	if msg.progress.Restart {
+		if s.initial {
+			s.rows = nil
+			m.mergeRows()
+		}
+		return
+	}
 	s.progress.AccountsDone, s.progress.AccountsTotal = msg.progress.AccountsDone, msg.progress.AccountsTotal
 	if s.initial && len(msg.progress.Rows) > 0 {
 		// With nothing cached, rows are searchable as they arrive.

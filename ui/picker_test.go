@@ -1,8 +1,10 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -270,5 +272,38 @@ func TestStateSavesAtomicallyAndForgetsOldest(t *testing.T) {
 	}
 	if broken := LoadState(path); len(broken.Recent) != 0 || broken.Starred == nil {
 		t.Error("a corrupt state file must load as empty")
+	}
+}
+
+func TestListingRestartForgetsStreamedRows(t *testing.T) {
+	m := newTestApp(&fakeSource{label: "acme", signedIn: true})
+	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	m.Update(tokenMsg{source: 0, expires: testNow.Add(time.Hour)})
+	rows := testRows("acme")
+	m.Update(fetchProgressMsg{source: 0, progress: aws.Progress{AccountsDone: 1, AccountsTotal: 6, Rows: rows[:6]}})
+	m.Update(fetchProgressMsg{source: 0, progress: aws.Progress{Restart: true}})
+	m.Update(fetchProgressMsg{source: 0, progress: aws.Progress{AccountsDone: 6, AccountsTotal: 6, Rows: rows}})
+	if _, total := m.picker.counts(); total != len(rows) {
+		t.Errorf("%d rows after a restarted listing, want %d (no duplicates)", total, len(rows))
+	}
+}
+
+func TestBackgroundPanicBecomesAnError(t *testing.T) {
+	s := startStream(context.Background(), func(func(tea.Msg)) { panic("boom") },
+		func(err error) tea.Msg { return fetchDoneMsg{err: err} })
+	msg := s.listen()().(streamMsg).msg.(fetchDoneMsg)
+	if msg.err == nil || !strings.Contains(msg.err.Error(), "internal error: boom") {
+		t.Errorf("panic became %v", msg.err)
+	}
+}
+
+func TestEscAfterSetupLeavesASignInRow(t *testing.T) {
+	src := &fakeSource{label: "acme"}
+	m := New(Options{MaxAge: time.Hour, Now: func() time.Time { return testNow }, Setup: &Setup{ConfigPath: "/c", Save: func(aws.Session) (Source, error) { return src, nil }}})
+	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	m.Update(setupDoneMsg{src: src})
+	m.Update(tea.KeyPressMsg{Code: tea.KeyEscape})
+	if m.screen != screenPicker || len(m.picker.signIns) != 1 {
+		t.Errorf("after Esc: screen %v, sign-in rows %v", m.screen, m.picker.signIns)
 	}
 }

@@ -112,9 +112,10 @@ func (m *Model) onSetupDone(msg setupDoneMsg) tea.Cmd {
 		m.setup.err = msg.err.Error()
 		return nil
 	}
-	m.sessions = []*session{{src: msg.src}}
+	m.sessions = []*session{{src: msg.src, needsIn: true}}
 	m.screen = screenPicker
 	m.setup = nil
+	m.updateSignIns() // Esc on the sign-in leaves a "sign in to …" row
 	return m.startSignIn(0)
 }
 

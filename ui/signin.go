@@ -56,11 +56,13 @@ func (m *Model) startSignIn(i int) tea.Cmd {
 	m.screen = screenSignIn
 	canOpen := m.opts.Browser != nil && m.opts.Browser.CanOpen()
 	device := m.opts.DeviceCode || !canOpen
+	// open never fails the sign-in: the screen shows the URL to open by
+	// hand, and a failed launch is reported beside it.
 	open := func(url string) error {
-		if !canOpen {
-			return nil // the screen shows the URL to open by hand
+		if canOpen {
+			return m.opts.Browser.Open(url)
 		}
-		return m.opts.Browser.Open(url)
+		return nil
 	}
 	return signIn(ctx, i, m.sessions[i].src, device, open).listen()
 }

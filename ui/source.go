@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -125,17 +126,25 @@ type streamMsg struct {
 }
 
 // startStream runs work in a goroutine; what it sends is dropped once ctx
-// ends, so work never blocks on a UI that has gone.
-func startStream(ctx context.Context, work func(send func(tea.Msg))) stream {
+// ends, so work never blocks on a UI that has gone. A panic in work does
+// not kill the process behind Bubble Tea's back (leaving the terminal
+// raw): it becomes the message crashed makes of it.
+func startStream(ctx context.Context, work func(send func(tea.Msg)), crashed func(error) tea.Msg) stream {
 	s := make(stream, 64)
+	send := func(m tea.Msg) {
+		select {
+		case s <- m:
+		case <-ctx.Done():
+		}
+	}
 	go func() {
 		defer close(s)
-		work(func(m tea.Msg) {
-			select {
-			case s <- m:
-			case <-ctx.Done():
+		defer func() {
+			if r := recover(); r != nil {
+				send(crashed(fmt.Errorf("internal error: %v", r)))
 			}
-		})
+		}()
+		work(send)
 	}()
 	return s
 }
@@ -145,7 +154,7 @@ func fetch(ctx context.Context, i int, src Source) stream {
 	return startStream(ctx, func(send func(tea.Msg)) {
 		cat, err := src.Fetch(ctx, func(p aws.Progress) { send(fetchProgressMsg{source: i, progress: p}) })
 		send(fetchDoneMsg{source: i, cat: cat, err: err})
-	})
+	}, func(err error) tea.Msg { return fetchDoneMsg{source: i, err: err} })
 }
 
 // signIn runs a sign-in for source i: the device flow when device is set,
@@ -159,11 +168,14 @@ func signIn(ctx context.Context, i int, src Source, device bool, open func(strin
 		} else {
 			exp, err = src.SignInBrowser(ctx, func(url string) error {
 				send(signInPromptMsg{source: i, url: url})
-				return open(url)
+				if err := open(url); err != nil {
+					send(browserOpenedMsg{err: err})
+				}
+				return nil
 			})
 		}
 		send(signInDoneMsg{source: i, expires: exp, err: err})
-	})
+	}, func(err error) tea.Msg { return signInDoneMsg{source: i, err: err} })
 }
 
 func tick() tea.Cmd {
