@@ -82,9 +82,13 @@ func TestHelpListsEveryCommandWithAnExample(t *testing.T) {
 	if err := root.Execute(); err != nil {
 		t.Fatal(err)
 	}
+	examples := root.Example
 	for _, c := range root.Commands() {
 		if c.Hidden || c.Name() == "help" || c.Name() == "completion" {
 			continue
+		}
+		if !strings.Contains(examples, "ssopick "+c.Name()) {
+			t.Errorf("the root's examples do not show %s", c.Name())
 		}
 		if !strings.Contains(help.String(), c.Name()) || c.Short == "" || c.Example == "" {
 			t.Errorf("%s: listed=%v short=%q example=%q", c.Name(), strings.Contains(help.String(), c.Name()), c.Short, c.Example)

@@ -57,12 +57,15 @@ shell with that role's temporary credentials.`,
   ssopick exec -a acme-audit -r ViewOnlyAccess -- aws s3 ls
   eval "$(ssopick env -a acme-audit -r ViewOnlyAccess)"
   ssopick credential-process -a 123456789012 -r ReadOnlyAccess
+  ssopick profiles --write     # one ~/.aws/config profile per account and role
+  ssopick status --short       # the role this shell holds, for your prompt
   ssopick login                # sign in (shared with the AWS CLI)
   ssopick logout               # end the sign-in and remove the cached token
   ssopick list --json          # every account and role, for scripts
   ssopick demo                 # try everything against a built-in sandbox
   ssopick sandbox              # run the Identity Center emulator for other tools
-  ssopick completion bash      # print a shell completion script`,
+  ssopick completion bash      # print a shell completion script
+  ssopick man                  # print the manual page`,
 		Version:       fmt.Sprintf("%s (commit %s, built %s, %s)", version, commit, date, runtime.Version()),
 		SilenceUsage:  true,
 		SilenceErrors: true,
