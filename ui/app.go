@@ -223,8 +223,13 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case fetchDoneMsg:
 		return m, m.onFetched(msg)
 	case signInPromptMsg:
-		if m.signin != nil && m.signin.source == msg.source {
-			m.signin.prompt(msg)
+		if m.signin == nil || m.signin.source != msg.source {
+			return m, nil
+		}
+		m.signin.prompt(msg)
+		if msg.device != nil && m.opts.Browser != nil && m.opts.Browser.CanOpen() {
+			// As `aws sso login` does: the page with the code filled in.
+			return m, m.openBrowser(msg.device.VerificationURIComplete)
 		}
 		return m, nil
 	case signInDoneMsg:

@@ -307,3 +307,26 @@ func TestEscAfterSetupLeavesASignInRow(t *testing.T) {
 		t.Errorf("after Esc: screen %v, sign-in rows %v", m.screen, m.picker.signIns)
 	}
 }
+
+// recordingBrowser can open and remembers what it was asked to.
+type recordingBrowser struct{ opened []string }
+
+func (b *recordingBrowser) Open(url string) error { b.opened = append(b.opened, url); return nil }
+func (b *recordingBrowser) CanOpen() bool         { return true }
+
+func TestDeviceSignInOpensTheCodePage(t *testing.T) {
+	b := &recordingBrowser{}
+	m := New(Options{Sources: []Source{&fakeSource{label: "acme"}}, DeviceCode: true, Browser: b, MaxAge: time.Hour, Now: func() time.Time { return testNow }})
+	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	m.startSignIn(0)
+	d := aws.DeviceCode{UserCode: "ABCD-EFGH", VerificationURIComplete: "https://device/?user_code=ABCD-EFGH"}
+	_, cmd := m.Update(signInPromptMsg{source: 0, device: &d})
+	if cmd == nil {
+		t.Fatal("no browser opened for the device code")
+	}
+	cmd()
+	if len(b.opened) != 1 || b.opened[0] != d.VerificationURIComplete {
+		t.Errorf("opened %v", b.opened)
+	}
+	m.signin.cancel()
+}
