@@ -226,3 +226,34 @@ func TestStatusForPrompts(t *testing.T) {
 		t.Errorf("expired: exit %d %q", code, out)
 	}
 }
+
+func TestStaleListAnswersAtOnceAndRefreshesInTheBackground(t *testing.T) {
+	e, _ := signedInEnv(t)
+	e.run(t, ssopickBinary, "list")
+	sess := aws.Session{Name: "acme", StartURL: e.srv.StartURL(), Region: e.srv.Region()}
+	cache := aws.CatalogueCache{Dir: filepath.Join(e.home, ".cache", "ssopick")}
+	cat, err := cache.Load(sess)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat.FetchedAt = time.Now().Add(-2 * time.Hour)
+	cat.Rows = cat.Rows[1:] // the stale list lacks a row the service has
+	if err := cache.Save(sess, cat); err != nil {
+		t.Fatal(err)
+	}
+	out := e.run(t, ssopickBinary, "list")
+	if got := strings.Count(out, "\n"); got != len(cat.Rows) {
+		t.Errorf("the stale list was not what answered: %d rows, want %d", got, len(cat.Rows))
+	}
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		fresh, err := cache.Load(sess)
+		if err == nil && time.Since(fresh.FetchedAt) < time.Minute && len(fresh.Rows) == e.srv.Organisation().RoleCount() {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the background refresh did not update the cache (%v)", err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}

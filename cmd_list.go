@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ssopick/ssopick/aws"
+	"github.com/ssopick/ssopick/launch"
 	"github.com/ssopick/ssopick/ui/match"
 )
 
@@ -24,6 +26,9 @@ type listOptions struct {
 	JSON    bool
 	Refresh bool
 	MaxAge  time.Duration
+	// Background marks the detached refresher a stale list starts: it
+	// gives way to another one and never prompts.
+	Background bool
 }
 
 func newListCmd(f *factory) *cobra.Command {
@@ -58,7 +63,9 @@ On a terminal the output is a table; piped, it is tab-separated
 	}
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print JSON objects (accountId, accountName, emailAddress, roleName, ssoSession)")
 	cmd.Flags().BoolVar(&opts.Refresh, "refresh", false, "fetch the list from IAM Identity Center even if the cache is fresh")
-	cmd.Flags().DurationVar(&opts.MaxAge, "max-age", f.maxAge(), "use the cached list when younger than this")
+	cmd.Flags().DurationVar(&opts.MaxAge, "max-age", f.maxAge(), "refresh a cached list older than this in the background")
+	cmd.Flags().BoolVar(&opts.Background, "background", false, "")
+	_ = cmd.Flags().MarkHidden("background")
 	return cmd
 }
 
@@ -84,13 +91,30 @@ func catalogue(ctx context.Context, f *factory, o listOptions) ([]aws.Row, error
 }
 
 func sessionCatalogue(ctx context.Context, f *factory, conn *aws.Conn, o listOptions) (*aws.Catalogue, error) {
+	if !o.Refresh {
+		// A cached list answers at once; when it is older than the max
+		// age a detached ssopick refreshes it for next time.
+		if cached, err := conn.Cached(); err == nil {
+			if o.MaxAge > 0 && time.Since(cached.FetchedAt) > o.MaxAge {
+				refreshInBackground(f, conn.Session)
+			}
+			return cached, nil
+		}
+	}
+	if o.Background {
+		unlock, ok := conn.Cache.TryRefreshLock(conn.Session)
+		if !ok {
+			return nil, errors.New("another refresh is under way")
+		}
+		defer unlock()
+	}
 	opts := aws.CatalogueOptions{MaxAge: o.MaxAge, Refresh: o.Refresh}
 	if f.ErrIsTerminal {
 		opts.Progress = progressPrinter(f, conn.Session.Label())
 	}
 	cat, _, err := conn.Catalogue(ctx, opts)
 	if errors.Is(err, aws.ErrSignInRequired) {
-		if !f.ErrIsTerminal {
+		if !f.ErrIsTerminal || o.Background {
 			return nil, fmt.Errorf("%w; run `ssopick login` first", err)
 		}
 		if err := signIn(ctx, f, conn, signInOptions{}); err != nil {
@@ -107,6 +131,23 @@ func sessionCatalogue(ctx context.Context, f *factory, conn *aws.Conn, o listOpt
 		return nil, fmt.Errorf("list the accounts of %s: %w", conn.Session.Label(), err)
 	}
 	return cat, nil
+}
+
+// refreshInBackground starts `ssopick list --refresh --background` for the
+// session, detached, with no output; failures only mean the cache stays
+// as it is until the next run.
+func refreshInBackground(f *factory, s aws.Session) {
+	self, err := os.Executable()
+	if err != nil {
+		return
+	}
+	argv := []string{self, "list", "--refresh", "--background"}
+	if s.Name != "" {
+		argv = append(argv, "--sso-session", s.Name)
+	} else {
+		argv = append(argv, "--start-url", s.StartURL, "--sso-region", s.Region)
+	}
+	_ = launch.StartDetached(argv, f.Environ())
 }
 
 // progressPrinter draws "listing acme: 120/400 accounts" on one line.

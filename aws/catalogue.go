@@ -14,6 +14,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/gofrs/flock"
+
 	sdkaws "github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sso"
 	ssotypes "github.com/aws/aws-sdk-go-v2/service/sso/types"
@@ -225,6 +227,20 @@ func (c CatalogueCache) Load(s Session) (*Catalogue, error) {
 		return nil, fmt.Errorf("%w: %s is stale or corrupt", fs.ErrNotExist, c.path(s))
 	}
 	return cat, nil
+}
+
+// TryRefreshLock takes the session's refresh lock if it is free, so that
+// background refreshers do not pile up; ok is false when another holds it.
+func (c CatalogueCache) TryRefreshLock(s Session) (unlock func(), ok bool) {
+	path := filepath.Join(c.Dir, "locks", "refresh-"+cacheFileName(s.CacheKey())+".lock")
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, false
+	}
+	l := flock.New(path, flock.SetPermissions(0o600))
+	if locked, err := l.TryLock(); err != nil || !locked {
+		return nil, false
+	}
+	return func() { _ = l.Unlock() }, true
 }
 
 // Save writes a session's catalogue atomically with mode 0600.

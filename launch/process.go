@@ -65,3 +65,16 @@ func Shell(getenv func(string) string) string {
 	}
 	return "/bin/sh"
 }
+
+// StartDetached starts argv in the background with env and no terminal
+// streams, and does not wait for it: for work that should finish after
+// ssopick has answered (refreshing a cached list).
+func StartDetached(argv []string, env []string) error {
+	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Env = env
+	detach(cmd)
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("start %s in the background: %w", argv[0], err)
+	}
+	return cmd.Process.Release()
+}
