@@ -122,6 +122,7 @@ type Model struct {
 	picker   *picker
 	query    textinput.Model
 	spinner  spinner.Model
+	spinning bool // a spinner tick is scheduled
 	bar      progress.Model
 	help     help.Model
 
@@ -186,7 +187,7 @@ func New(opts Options) *Model {
 func (m *Model) Result() Result { return m.result }
 
 func (m *Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{tea.RequestBackgroundColor, m.spinner.Tick, tick()}
+	cmds := []tea.Cmd{tea.RequestBackgroundColor, tick()}
 	for i, s := range m.sessions {
 		cmds = append(cmds, checkToken(m.ctx, i, s.src))
 	}
@@ -207,6 +208,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.applyStyles()
 		return m, nil
 	case spinner.TickMsg:
+		if !m.busy() {
+			m.spinning = false // idle: no redraws until work starts
+			return m, nil
+		}
 		var cmd tea.Cmd
 		m.spinner, cmd = m.spinner.Update(msg)
 		return m, cmd
@@ -257,6 +262,29 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 	}
 	return m, nil
+}
+
+// busy reports whether anything shows a spinner: a sign-in, a first-run
+// save or a listing.
+func (m *Model) busy() bool {
+	if m.signin != nil || m.setup != nil && m.setup.saving {
+		return true
+	}
+	for _, s := range m.sessions {
+		if s.loading {
+			return true
+		}
+	}
+	return false
+}
+
+// spin starts the spinner if it is not running.
+func (m *Model) spin() tea.Cmd {
+	if m.spinning {
+		return nil
+	}
+	m.spinning = true
+	return m.spinner.Tick
 }
 
 func (m *Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
@@ -353,7 +381,7 @@ func (m *Model) startFetch(i int) tea.Cmd {
 		return nil
 	}
 	s.loading, s.initial, s.progress = true, len(s.rows) == 0, aws.Progress{}
-	return fetch(m.ctx, i, s.src).listen()
+	return tea.Batch(fetch(m.ctx, i, s.src).listen(), m.spin())
 }
 
 func (m *Model) refreshAll() tea.Cmd {

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/ssopick/ssopick/aws"
@@ -173,16 +174,7 @@ func TestEnterOnSignedOutSessionSignsInThenChooses(t *testing.T) {
 	}
 	// Run the sign-in stream to its end (the browser flow of the fake
 	// succeeds at once).
-	for cmd != nil {
-		msg := cmd()
-		if msg == nil {
-			break
-		}
-		_, cmd = m.Update(msg)
-		if m.screen == screenActions {
-			break
-		}
-	}
+	run(m, cmd, func() bool { return m.screen == screenActions })
 	if m.screen != screenActions || RowKey(m.chosen) != RowKey(want) {
 		t.Errorf("after sign-in: screen %v, chosen %v, want %v", m.screen, m.chosen, want)
 	}
@@ -235,7 +227,7 @@ func TestFirstRunFormValidatesAndSaves(t *testing.T) {
 	if cmd == nil {
 		t.Fatal("no save started")
 	}
-	m.Update(cmd())
+	run(m, cmd, func() bool { return m.screen == screenSignIn })
 	if saved.Name != "acme" || saved.StartURL != "https://acme.awsapps.com/start" || saved.Region != "eu-west-1" {
 		t.Errorf("saved %+v", saved)
 	}
@@ -329,4 +321,26 @@ func TestDeviceSignInOpensTheCodePage(t *testing.T) {
 		t.Errorf("opened %v", b.opened)
 	}
 	m.signin.cancel()
+}
+
+// run executes cmd and what its messages lead to, as the Bubble Tea loop
+// would, until done says so or nothing is left; spinner and clock ticks
+// are dropped (they only redraw).
+func run(m *Model, cmd tea.Cmd, done func() bool) {
+	queue := []tea.Cmd{cmd}
+	for len(queue) > 0 && !done() {
+		next := queue[0]
+		queue = queue[1:]
+		if next == nil {
+			continue
+		}
+		switch msg := next().(type) {
+		case nil, spinner.TickMsg, tickMsg:
+		case tea.BatchMsg:
+			queue = append(queue, msg...)
+		default:
+			_, more := m.Update(msg)
+			queue = append(queue, more)
+		}
+	}
 }

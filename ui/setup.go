@@ -97,10 +97,10 @@ func (m *Model) setupKey(msg tea.KeyPressMsg) tea.Cmd {
 		f.err, f.saving = "", true
 		s := aws.Session{Name: aws.SessionNameFor(url), StartURL: url, Region: region, Scopes: aws.DefaultScopes}
 		save := m.opts.Setup.Save
-		return func() tea.Msg {
+		return tea.Batch(m.spin(), func() tea.Msg {
 			src, err := save(s)
 			return setupDoneMsg{src: src, err: err}
-		}
+		})
 	}
 	f.err = ""
 	return f.update(msg)

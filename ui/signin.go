@@ -64,7 +64,7 @@ func (m *Model) startSignIn(i int) tea.Cmd {
 		}
 		return nil
 	}
-	return signIn(ctx, i, m.sessions[i].src, device, open).listen()
+	return tea.Batch(signIn(ctx, i, m.sessions[i].src, device, open).listen(), m.spin())
 }
 
 func (m *Model) onSignedIn(msg signInDoneMsg) tea.Cmd {
