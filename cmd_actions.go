@@ -133,34 +133,41 @@ func connFor(conns []*aws.Conn, label string) *aws.Conn {
 
 // fetchCatalogue lists a session afresh, signing in first on a terminal.
 func fetchCatalogue(ctx context.Context, f *factory, conn *aws.Conn, interactive bool) (*aws.Catalogue, error) {
-	cat, err := conn.Fetch(ctx, nil)
-	if errors.Is(err, aws.ErrSignInRequired) && interactive {
-		if err = signIn(ctx, f, conn, signInOptions{}); err == nil {
-			cat, err = conn.Fetch(ctx, nil)
-		}
-	}
-	if errors.Is(err, aws.ErrSignInRequired) {
-		return nil, fmt.Errorf("%w; run `ssopick login` first", err)
-	}
-	if err != nil {
+	var cat *aws.Catalogue
+	err := withSignIn(ctx, f, conn, interactive, func() (err error) {
+		cat, err = conn.Fetch(ctx, nil)
+		return err
+	})
+	if err != nil && !errors.Is(err, aws.ErrSignInRequired) {
 		return nil, fmt.Errorf("list the accounts of %s: %w", conn.Session.Label(), err)
 	}
-	return cat, nil
+	return cat, err
 }
 
 // credentials fetches the chosen role's keys, signing in first on a
 // terminal if needed.
-func credentials(ctx context.Context, f *factory, c chosen, interactive bool) (aws.RoleCredentials, error) {
-	creds, err := c.conn.RoleCredentials(ctx, c.row.AccountID, c.row.RoleName)
+func credentials(ctx context.Context, f *factory, c chosen, interactive bool) (creds aws.RoleCredentials, err error) {
+	err = withSignIn(ctx, f, c.conn, interactive, func() (err error) {
+		creds, err = c.conn.RoleCredentials(ctx, c.row.AccountID, c.row.RoleName)
+		return err
+	})
+	return creds, err
+}
+
+// withSignIn runs call; when it needs a sign-in and interactive allows
+// one, it signs in on the terminal and runs call again. A sign-in still
+// needed ends with the advice to run `ssopick login`.
+func withSignIn(ctx context.Context, f *factory, conn *aws.Conn, interactive bool, call func() error) error {
+	err := call()
 	if errors.Is(err, aws.ErrSignInRequired) && interactive {
-		if err = signIn(ctx, f, c.conn, signInOptions{}); err == nil {
-			creds, err = c.conn.RoleCredentials(ctx, c.row.AccountID, c.row.RoleName)
+		if err = signIn(ctx, f, conn, signInOptions{}); err == nil {
+			err = call()
 		}
 	}
 	if errors.Is(err, aws.ErrSignInRequired) {
-		return creds, fmt.Errorf("%w; run `ssopick login` first", err)
+		return fmt.Errorf("%w; run `ssopick login` first", err)
 	}
-	return creds, err
+	return err
 }
 
 // identity describes the chosen role for the environment.

@@ -245,7 +245,7 @@ func (c CatalogueCache) TryRefreshLock(s Session) (unlock func(), ok bool) {
 
 // Save writes a session's catalogue atomically with mode 0600.
 func (c CatalogueCache) Save(s Session, cat *Catalogue) error {
-	return writePrivateFile(c.path(s), encodeCatalogue(cat))
+	return WritePrivateFile(c.path(s), encodeCatalogue(cat))
 }
 
 // The catalogue file is tab-separated text, because start-up time is

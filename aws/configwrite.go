@@ -82,9 +82,9 @@ func appendSection(old, text []byte) []byte {
 // the old content in path.bak.
 func rewriteConfig(path string, old, next []byte) error {
 	if len(old) > 0 {
-		if err := writePrivateFile(path+".bak", old); err != nil {
+		if err := WritePrivateFile(path+".bak", old); err != nil {
 			return err
 		}
 	}
-	return writePrivateFile(path, next)
+	return WritePrivateFile(path, next)
 }

@@ -23,9 +23,6 @@ func WritePrivateFile(path string, data []byte) error {
 	return nil
 }
 
-// writePrivateFile is WritePrivateFile, for this package's files.
-func writePrivateFile(path string, data []byte) error { return WritePrivateFile(path, data) }
-
 // lockFile takes an exclusive advisory lock on path (created 0600 with its
 // directory), waiting while ctx lives, and returns the unlock function. It
 // guards read-modify-write cycles across ssopick processes.

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -146,7 +147,7 @@ func parseCacheTime(v string) (time.Time, error) {
 // SaveToken writes a session's token atomically with mode 0600. Call it
 // while holding Lock.
 func (c TokenCache) SaveToken(s Session, t *Token) error {
-	return writePrivateFile(c.TokenPath(s), t.marshal())
+	return WritePrivateFile(c.TokenPath(s), t.marshal())
 }
 
 // DeleteToken removes a session's token file, if any.
@@ -249,17 +250,6 @@ func registrationKey(s Session) string {
 	return hex.EncodeToString(sum[:])
 }
 
-func joinComma(parts []string) string {
-	var b bytes.Buffer
-	for i, p := range parts {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(p)
-	}
-	return b.String()
-}
-
 // RegistrationPath is the registration file for a session.
 func (c TokenCache) RegistrationPath(s Session) string {
 	return filepath.Join(c.Dir, registrationKey(s)+".json")
@@ -295,7 +285,7 @@ func (c TokenCache) SaveRegistration(s Session, r *Registration) error {
 	if len(r.GrantTypes) > 0 {
 		pairs = append(pairs, kv{"grantTypes", pythonList(r.GrantTypes)})
 	}
-	return writePrivateFile(c.RegistrationPath(s), pythonJSONObject(pairs))
+	return WritePrivateFile(c.RegistrationPath(s), pythonJSONObject(pairs))
 }
 
 // DeleteRegistration removes a session's registration file, if any.
@@ -315,5 +305,5 @@ func pythonList(items []string) json.RawMessage {
 	for i, it := range items {
 		parts[i] = string(mustJSON(it))
 	}
-	return []byte("[" + joinComma(parts) + "]")
+	return []byte("[" + strings.Join(parts, ", ") + "]")
 }
