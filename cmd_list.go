@@ -113,6 +113,8 @@ func sessionCatalogue(ctx context.Context, f *factory, conn *aws.Conn, o listOpt
 		opts.Progress = progressPrinter(f, conn.Session.Label())
 	}
 	cat, _, err := conn.Catalogue(ctx, opts)
+	// Not withSignIn: a sign-in that fails must end here, not fall back to
+	// the stale list below.
 	if errors.Is(err, aws.ErrSignInRequired) {
 		if !f.ErrIsTerminal || o.Background {
 			return nil, fmt.Errorf("%w; run `ssopick login` first", err)
