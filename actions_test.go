@@ -28,6 +28,7 @@ func signedInEnv(t *testing.T) (*binEnv, sandboxAccount) {
 type sandboxAccount struct{ ID, Name string }
 
 func TestConsoleOpensTheSandboxConsoleWithoutTheTokenInArgv(t *testing.T) {
+	t.Parallel()
 	if _, err := exec.LookPath("curl"); err != nil {
 		t.Skip("curl is not installed")
 	}
@@ -65,6 +66,7 @@ func TestConsoleOpensTheSandboxConsoleWithoutTheTokenInArgv(t *testing.T) {
 }
 
 func TestExecPassesTheEnvironmentAndExitStatus(t *testing.T) {
+	t.Parallel()
 	e, acct := signedInEnv(t)
 	e.env = append(e.env, "AWS_PROFILE=should-be-removed", "AWS_SECURITY_TOKEN=stale")
 	out, stderr, code := e.try(ssopickBinary, "exec", "-a", acct.ID, "-r", "ViewOnlyAccess", "--",
@@ -86,6 +88,7 @@ func TestExecPassesTheEnvironmentAndExitStatus(t *testing.T) {
 }
 
 func TestEnvOutputEvaluates(t *testing.T) {
+	t.Parallel()
 	e, acct := signedInEnv(t)
 	exports := e.run(t, ssopickBinary, "env", "-a", acct.Name, "-r", "ViewOnlyAccess")
 	cmd := exec.Command("sh", "-c", `eval "$EXPORTS"; echo "${AWS_ACCESS_KEY_ID%${AWS_ACCESS_KEY_ID#????}}|$SSOPICK_ACCOUNT_ID|${AWS_PROFILE-unset}"`)
@@ -100,15 +103,18 @@ func TestEnvOutputEvaluates(t *testing.T) {
 }
 
 func TestCredentialProcessFeedsTheSDKs(t *testing.T) {
+	t.Parallel()
 	e, acct := signedInEnv(t)
 	command := fmt.Sprintf("%s credential-process -a %s -r ViewOnlyAccess", ssopickBinary, acct.ID)
 
-	// aws-sdk-go-v2's processcreds runs the command through a shell.
-	for _, kv := range e.env {
-		k, v, _ := strings.Cut(kv, "=")
-		t.Setenv(k, v)
-	}
-	creds, err := processcreds.NewProvider(command).Retrieve(context.Background())
+	// aws-sdk-go-v2's processcreds runs the command through a shell, here
+	// with the test's environment rather than the process's.
+	shell := processcreds.NewCommandBuilderFunc(func(ctx context.Context) (*exec.Cmd, error) {
+		cmd := exec.CommandContext(ctx, "sh", "-c", command)
+		cmd.Env = e.env
+		return cmd, nil
+	})
+	creds, err := processcreds.NewProviderCommand(shell).Retrieve(context.Background())
 	if err != nil {
 		t.Fatalf("processcreds: %v", err)
 	}
@@ -141,6 +147,7 @@ func TestCredentialProcessFeedsTheSDKs(t *testing.T) {
 }
 
 func TestProfilesBlockIsIdempotentAndKeepsTheRest(t *testing.T) {
+	t.Parallel()
 	e, _ := signedInEnv(t)
 	config := filepath.Join(e.home, ".aws", "config")
 	before, _ := os.ReadFile(config)
@@ -177,6 +184,7 @@ func TestProfilesBlockIsIdempotentAndKeepsTheRest(t *testing.T) {
 }
 
 func TestShellInTmuxHoldsTheRole(t *testing.T) {
+	t.Parallel()
 	if out, err := exec.Command(awsCLIv2, "--version").CombinedOutput(); err != nil || !strings.HasPrefix(string(out), "aws-cli/2.") {
 		t.Skip("the AWS CLI v2 is not at /usr/bin/aws (.ci/run installs it)")
 	}
@@ -211,6 +219,7 @@ func quoteEach(env []string) []string {
 }
 
 func TestStatusForPrompts(t *testing.T) {
+	t.Parallel()
 	e, acct := signedInEnv(t)
 	e.env = append(e.env, "PATH="+filepath.Dir(ssopickBinary)+":"+os.Getenv("PATH"))
 	out := e.run(t, ssopickBinary, "exec", "-a", acct.ID, "-r", "ViewOnlyAccess", "--", "ssopick", "status", "--short")
@@ -228,6 +237,7 @@ func TestStatusForPrompts(t *testing.T) {
 }
 
 func TestStaleListAnswersAtOnceAndRefreshesInTheBackground(t *testing.T) {
+	t.Parallel()
 	e, _ := signedInEnv(t)
 	e.run(t, ssopickBinary, "list")
 	sess := aws.Session{Name: "acme", StartURL: e.srv.StartURL(), Region: e.srv.Region()}

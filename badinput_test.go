@@ -36,6 +36,7 @@ func snapshot(t *testing.T, dir string) map[string]string {
 // what to do, and leaves every file as it was. The README's "Errors"
 // section lists them.
 func TestBadInput(t *testing.T) {
+	t.Parallel()
 	e, acct := signedInEnv(t)
 	e.run(t, ssopickBinary, "list") // a cached catalogue exists for the -a/-r cases
 	home := e.home

@@ -33,7 +33,7 @@ browser.`,
 			return runDemo(cmd.Context(), f, opts)
 		},
 	}
-	sandboxFlags(cmd, &opts)
+	opts.AddFlags(cmd.Flags())
 	return cmd
 }
 
@@ -60,26 +60,23 @@ func runDemo(ctx context.Context, f *factory, opts sandbox.Options) error {
 	if err := os.WriteFile(config, []byte(snippet), 0o600); err != nil {
 		return err
 	}
-	// The SDK (and any AWS tool started from here) finds the sandbox
+	// ssopick (and any AWS tool started from here) finds the sandbox
 	// through the standard endpoint variables, exactly as it would find a
-	// real endpoint override.
-	for k, v := range map[string]string{
+	// real endpoint override; the process's own environment is left alone.
+	f.setVars(map[string]string{
 		"AWS_CONFIG_FILE":             config,
 		"AWS_ENDPOINT_URL_SSO_OIDC":   srv.URL(),
 		"AWS_ENDPOINT_URL_SSO":        srv.URL(),
 		"AWS_ENDPOINT_URL_STS":        srv.URL(),
 		"SSOPICK_FEDERATION_ENDPOINT": srv.URL() + "/federation",
-	} {
-		if err := os.Setenv(k, v); err != nil {
-			return err
-		}
-	}
+	})
 	f.Paths = aws.Paths{
-		AWSConfig: config,
-		SSOCache:  filepath.Join(dir, "aws", "sso", "cache"),
-		Cache:     filepath.Join(dir, "cache"),
+		AWSConfig:      config,
+		AWSCredentials: filepath.Join(dir, "aws", "credentials"),
+		SSOCache:       filepath.Join(dir, "aws", "sso", "cache"),
+		Cache:          filepath.Join(dir, "cache"),
+		State:          filepath.Join(dir, "state", "state.json"),
 	}
-	f.StatePath = filepath.Join(dir, "state", "state.json")
 	f.Selector = aws.Selector{SessionName: demoSession}
 
 	fmt.Fprintf(f.ErrOut, "ssopick demo: a sandbox organisation of %d accounts at %s (not real AWS).\n",
@@ -88,22 +85,18 @@ func runDemo(ctx context.Context, f *factory, opts sandbox.Options) error {
 		// The sandbox approves the device code by itself: no browser.
 		return pickAndAct(ctx, f, ui.ModeChoose, nil, pickOptions{DeviceCode: true, NoBrowser: true, MaxAge: defaultCatalogueMaxAge})
 	}
-	sessions, err := f.sessions()
+	s, err := f.openSessions(ctx, false)
 	if err != nil {
 		return err
 	}
-	conn, err := aws.Connect(ctx, sessions[0], f.Paths)
+	if err := signIn(ctx, f, s.Conns[0], signInOptions{DeviceCode: true, NoBrowser: true}); err != nil {
+		return err
+	}
+	rows, err := s.Rows(ctx, aws.ListOptions{})
 	if err != nil {
 		return err
 	}
-	if err := signIn(ctx, f, conn, signInOptions{DeviceCode: true, NoBrowser: true}); err != nil {
-		return err
-	}
-	rows, err := catalogue(ctx, f, listOptions{MaxAge: defaultCatalogueMaxAge})
-	if err != nil {
-		return err
-	}
-	if err := printRows(f, rows, false); err != nil {
+	if err := printRows(f.Out, rows, rowsTSV); err != nil {
 		return err
 	}
 	fmt.Fprintf(f.ErrOut, "%d roles in %d accounts, listed with %d portal calls.\n",

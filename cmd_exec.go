@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"os/exec"
@@ -9,7 +8,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/ssopick/ssopick/aws"
 	"github.com/ssopick/ssopick/launch"
 )
 
@@ -31,11 +29,15 @@ exits with its status. -a takes an account id or exact name, -r a role name.`,
 			if _, err := exec.LookPath(args[0]); err != nil {
 				return &exitError{code: 127, err: fmt.Errorf("%s: command not found; check the name or your PATH", args[0])}
 			}
-			c, creds, err := roleAndCredentials(cmd.Context(), f, o, f.ErrIsTerminal)
+			s, ch, err := openAndFind(cmd.Context(), f, o, f.ErrIsTerminal)
 			if err != nil {
 				return err
 			}
-			return runWith(f, args, creds, identity(f, c, o.Region))
+			creds, err := s.Credentials(cmd.Context(), ch)
+			if err != nil {
+				return err
+			}
+			return runWith(f, args, creds, identity(f, ch, o.Region))
 		},
 	}
 	addRoleFlags(cmd, &o, f)
@@ -60,11 +62,11 @@ could shadow them) for eval in your shell, or as dotenv or JSON.`,
 			if !launch.ValidFormat(format) {
 				return fmt.Errorf("unknown --format %q; use one of %s", format, strings.Join(launch.Formats, ", "))
 			}
-			c, creds, err := roleAndCredentials(cmd.Context(), f, o, f.ErrIsTerminal)
+			s, ch, err := openAndFind(cmd.Context(), f, o, f.ErrIsTerminal)
 			if err != nil {
 				return err
 			}
-			return launch.Exports(f.Out, format, toLaunch(creds), identity(f, c, o.Region))
+			return printExports(cmd.Context(), f, s, ch, o.Region, format)
 		},
 	}
 	addRoleFlags(cmd, &o, f)
@@ -85,7 +87,11 @@ when a sign-in is needed it exits non-zero with one line on stderr.`,
   credential_process = ssopick credential-process -a acme-audit -r ViewOnlyAccess`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			_, creds, err := roleAndCredentials(cmd.Context(), f, o, false)
+			s, ch, err := openAndFind(cmd.Context(), f, o, false)
+			if err != nil {
+				return err
+			}
+			creds, err := s.Credentials(cmd.Context(), ch)
 			if err != nil {
 				return err
 			}
@@ -94,14 +100,4 @@ when a sign-in is needed it exits non-zero with one line on stderr.`,
 	}
 	addRoleFlags(cmd, &o, f)
 	return cmd
-}
-
-// roleAndCredentials resolves -a/-r and fetches the role's credentials.
-func roleAndCredentials(ctx context.Context, f *factory, o roleFlags, interactive bool) (chosen, aws.RoleCredentials, error) {
-	c, err := resolveRole(ctx, f, o, interactive)
-	if err != nil {
-		return chosen{}, aws.RoleCredentials{}, err
-	}
-	creds, err := credentials(ctx, f, c, interactive)
-	return c, creds, err
 }

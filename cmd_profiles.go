@@ -33,17 +33,21 @@ process calls ssopick credential-process.`,
 			if st != aws.StyleSSO && st != aws.StyleProcess {
 				return fmt.Errorf("unknown --style %q; use sso or process", style)
 			}
-			rows, err := catalogue(cmd.Context(), f, listOptions{MaxAge: defaultCatalogueMaxAge, Refresh: refresh})
+			s, err := f.openSessions(cmd.Context(), f.ErrIsTerminal)
 			if err != nil {
 				return err
 			}
-			sessions, err := f.sessions()
+			lo := aws.ListOptions{Freshness: aws.StaleWhileRefresh, MaxAge: f.maxAge()}
+			if refresh {
+				lo.Freshness = aws.Forced
+			}
+			rows, err := s.Rows(cmd.Context(), lo)
 			if err != nil {
 				return err
 			}
 			bySession := map[string]aws.Session{}
-			for _, s := range sessions {
-				bySession[s.Label()] = s
+			for _, c := range s.Conns {
+				bySession[c.Session.Label()] = c.Session
 			}
 			old, err := os.ReadFile(f.Paths.AWSConfig)
 			if err != nil && !os.IsNotExist(err) {

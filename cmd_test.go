@@ -10,17 +10,20 @@ import (
 	"testing"
 
 	"github.com/ssopick/ssopick/aws"
-	"github.com/ssopick/ssopick/launch"
 	"github.com/ssopick/ssopick/sandbox"
 )
 
 // testEnv is a factory over a temporary home, pointed at a sandbox through
-// the standard endpoint variables.
+// the standard endpoint variables. They are handed to the factory, never
+// set on the process, so tests run side by side.
 type testEnv struct {
 	f        *factory
 	srv      *sandbox.Server
 	out, err *bytes.Buffer
 	home     string
+	// vars are the environment variables the factory sees over the
+	// process's; a test may change them between commands.
+	vars map[string]string
 }
 
 func newTestEnv(t *testing.T, opts sandbox.Options) *testEnv {
@@ -31,7 +34,7 @@ func newTestEnv(t *testing.T, opts sandbox.Options) *testEnv {
 	}
 	t.Cleanup(func() { _ = srv.Close() })
 	home := t.TempDir()
-	env := map[string]string{
+	vars := map[string]string{
 		"HOME":                        home,
 		"AWS_CONFIG_FILE":             filepath.Join(home, ".aws", "config"),
 		"AWS_SHARED_CREDENTIALS_FILE": filepath.Join(home, ".aws", "credentials"),
@@ -40,29 +43,24 @@ func newTestEnv(t *testing.T, opts sandbox.Options) *testEnv {
 		"AWS_ENDPOINT_URL_STS":        srv.URL(),
 		"AWS_PROFILE":                 "",
 		"SSOPICK_SSO_SESSION":         "",
+		"SSOPICK_ACCOUNT_ID":          "",
 		"XDG_CACHE_HOME":              filepath.Join(home, ".cache"),
+		"XDG_STATE_HOME":              filepath.Join(home, ".local", "state"),
+		"XDG_CONFIG_HOME":             filepath.Join(home, ".config"),
 		"BROWSER":                     "",
-	}
-	for k, v := range env {
-		t.Setenv(k, v)
 	}
 	if err := os.MkdirAll(filepath.Join(home, ".aws"), 0o700); err != nil {
 		t.Fatal(err)
 	}
 	config := "[sso-session acme]\nsso_start_url = " + srv.StartURL() + "\nsso_region = us-east-1\nsso_registration_scopes = sso:account:access\n"
-	if err := os.WriteFile(env["AWS_CONFIG_FILE"], []byte(config), 0o600); err != nil {
+	if err := os.WriteFile(vars["AWS_CONFIG_FILE"], []byte(config), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	out, errOut := &bytes.Buffer{}, &bytes.Buffer{}
-	f := &factory{
-		Paths:   aws.DefaultPaths(os.Getenv, home),
-		Getenv:  os.Getenv,
-		Environ: os.Environ,
-		Out:     out,
-		ErrOut:  errOut,
-		Browser: launch.Browser{Getenv: os.Getenv},
-	}
-	return &testEnv{f: f, srv: srv, out: out, err: errOut, home: home}
+	f := &factory{IO: IO{In: strings.NewReader(""), Out: out, ErrOut: errOut}, Getenv: os.Getenv, Environ: os.Environ}
+	f.setVars(vars)
+	f.Paths = aws.DefaultPaths(f.Getenv, home)
+	return &testEnv{f: f, srv: srv, out: out, err: errOut, home: home, vars: vars}
 }
 
 func (e *testEnv) run(t *testing.T, args ...string) error {
@@ -75,7 +73,8 @@ func (e *testEnv) run(t *testing.T, args ...string) error {
 }
 
 func TestHelpListsEveryCommandWithAnExample(t *testing.T) {
-	root := newRootCmd(&factory{Out: &bytes.Buffer{}, ErrOut: &bytes.Buffer{}, Getenv: os.Getenv})
+	t.Parallel()
+	root := newRootCmd(&factory{IO: IO{Out: &bytes.Buffer{}, ErrOut: &bytes.Buffer{}}, Getenv: os.Getenv})
 	var help bytes.Buffer
 	root.SetOut(&help)
 	root.SetArgs([]string{"--help"})
@@ -97,6 +96,7 @@ func TestHelpListsEveryCommandWithAnExample(t *testing.T) {
 }
 
 func TestLoginListLogoutWithDeviceCode(t *testing.T) {
+	t.Parallel()
 	e := newTestEnv(t, sandbox.Options{Accounts: 30, AutoApprove: true})
 	if err := e.run(t, "login", "--use-device-code", "--no-browser"); err != nil {
 		t.Fatalf("login: %v\n%s", err, e.err)
@@ -154,10 +154,11 @@ func TestLoginListLogoutWithDeviceCode(t *testing.T) {
 }
 
 func TestLoginWithBrowserPKCE(t *testing.T) {
+	t.Parallel()
 	e := newTestEnv(t, sandbox.Options{})
 	// The "browser" follows the authorize redirect back to ssopick's
 	// loopback listener, as a real one would.
-	t.Setenv("BROWSER", "curl -sfL -o /dev/null")
+	e.vars["BROWSER"] = "curl -sfL -o /dev/null"
 	if err := e.run(t, "login"); err != nil {
 		t.Fatalf("login: %v\n%s", err, e.err)
 	}
@@ -171,6 +172,7 @@ func TestLoginWithBrowserPKCE(t *testing.T) {
 }
 
 func TestDemoSignsInAndListsEveryRole(t *testing.T) {
+	t.Parallel()
 	e := newTestEnv(t, sandbox.Options{})
 	if err := e.run(t, "demo", "--accounts", "25"); err != nil {
 		t.Fatalf("demo: %v\n%s", err, e.err)
@@ -189,6 +191,7 @@ func TestDemoSignsInAndListsEveryRole(t *testing.T) {
 }
 
 func TestSessionSelectionErrors(t *testing.T) {
+	t.Parallel()
 	e := newTestEnv(t, sandbox.Options{})
 	for _, tc := range []struct {
 		args []string
@@ -203,7 +206,7 @@ func TestSessionSelectionErrors(t *testing.T) {
 			t.Errorf("%v: %v, want %q", tc.args, err, tc.want)
 		}
 	}
-	if err := os.Remove(os.Getenv("AWS_CONFIG_FILE")); err != nil {
+	if err := os.Remove(e.f.Paths.AWSConfig); err != nil {
 		t.Fatal(err)
 	}
 	if err := e.run(t, "list"); err == nil || !strings.Contains(err.Error(), "aws configure sso-session") {
@@ -212,6 +215,7 @@ func TestSessionSelectionErrors(t *testing.T) {
 }
 
 func TestListQueryRanksWithTheFuzzyMatcher(t *testing.T) {
+	t.Parallel()
 	e := newTestEnv(t, sandbox.Options{Accounts: 40, AutoApprove: true})
 	if err := e.run(t, "login", "--use-device-code", "--no-browser"); err != nil {
 		t.Fatal(err)
@@ -230,17 +234,18 @@ func TestListQueryRanksWithTheFuzzyMatcher(t *testing.T) {
 }
 
 func TestShellsOwnSessionVariableDoesNotSelect(t *testing.T) {
+	t.Parallel()
 	e := newTestEnv(t, sandbox.Options{Accounts: 5, AutoApprove: true})
 	if err := e.run(t, "login", "--use-device-code", "--no-browser"); err != nil {
 		t.Fatal(err)
 	}
 	// As inside an ssopick shell for an ad-hoc session.
-	t.Setenv("SSOPICK_SSO_SESSION", "https://other.awsapps.com/start")
-	t.Setenv("SSOPICK_ACCOUNT_ID", "111122223333")
+	e.vars["SSOPICK_SSO_SESSION"] = "https://other.awsapps.com/start"
+	e.vars["SSOPICK_ACCOUNT_ID"] = "111122223333"
 	if err := e.run(t, "list"); err != nil {
 		t.Errorf("list inside an ssopick shell: %v", err)
 	}
-	t.Setenv("SSOPICK_ACCOUNT_ID", "")
+	e.vars["SSOPICK_ACCOUNT_ID"] = ""
 	if err := e.run(t, "list"); err == nil {
 		t.Error("a SSOPICK_SSO_SESSION set by the person was ignored")
 	}

@@ -20,7 +20,7 @@ func cachedRows(f *factory) []aws.Row {
 	}
 	var rows []aws.Row
 	for _, s := range sessions {
-		if cat, err := (aws.CatalogueCache{Dir: f.Paths.Cache}).Load(s); err == nil {
+		if cat, err := f.Paths.CatalogueCache().Load(s); err == nil {
 			rows = append(rows, cat.Rows...)
 		}
 	}
@@ -50,10 +50,13 @@ func completeAccounts(f *factory) cobra.CompletionFunc {
 // completeRoles offers role names, of the -a account when one is given.
 func completeRoles(f *factory) cobra.CompletionFunc {
 	return func(cmd *cobra.Command, _ []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
-		account, _ := cmd.Flags().GetString("account")
+		rows := cachedRows(f)
+		if account, _ := cmd.Flags().GetString("account"); account != "" {
+			rows, _ = aws.AccountRows(rows, account) // the same matching as -a itself
+		}
 		var out []cobra.Completion
-		for _, r := range cachedRows(f) {
-			if (account == "" || r.AccountID == account || r.AccountName == account) && strings.HasPrefix(r.RoleName, toComplete) && !slices.Contains(out, r.RoleName) {
+		for _, r := range rows {
+			if strings.HasPrefix(r.RoleName, toComplete) && !slices.Contains(out, r.RoleName) {
 				out = append(out, r.RoleName)
 			}
 		}

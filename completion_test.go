@@ -31,6 +31,7 @@ printf '%s\n' "${COMPREPLY[@]}"`
 }
 
 func TestBashCompletesAccountsAndRolesFromTheCache(t *testing.T) {
+	t.Parallel()
 	e, acct := signedInEnv(t)
 	e.run(t, ssopickBinary, "list") // fills the cache
 	accounts := bashComplete(t, e, "ssopick", "exec", "-a", "")

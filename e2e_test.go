@@ -2,11 +2,14 @@ package main
 
 import (
 	"bufio"
+	"flag"
 	"io"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -17,6 +20,15 @@ import (
 var ssopickBinary string
 
 func TestMain(m *testing.M) {
+	flag.Parse()
+	// These tests wait on processes, sandboxes and terminals far more than
+	// they compute: run more at once than there are CPUs, unless -parallel
+	// says otherwise.
+	explicit := false
+	flag.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == "test.parallel" })
+	if !explicit {
+		_ = flag.Set("test.parallel", strconv.Itoa(max(8, runtime.GOMAXPROCS(0))))
+	}
 	dir, err := os.MkdirTemp("", "ssopick-e2e-")
 	if err != nil {
 		panic(err)
@@ -33,6 +45,7 @@ func TestMain(m *testing.M) {
 }
 
 func TestSandboxCommandServesAndStopsOnCtrlC(t *testing.T) {
+	t.Parallel()
 	cmd := exec.Command(ssopickBinary, "sandbox", "--accounts", "2000", "--throttle-rps", "20")
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {

@@ -1,71 +1,113 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/charmbracelet/x/term"
 
 	"github.com/ssopick/ssopick/aws"
 	"github.com/ssopick/ssopick/launch"
-	"github.com/ssopick/ssopick/ui"
 )
 
-// factory holds what commands share: where files live, the I/O streams and
-// the session selection flags. Tests and `ssopick demo` build their own.
+// IO are the process's streams and whether each is a terminal.
+type IO struct {
+	In     io.Reader
+	Out    io.Writer
+	ErrOut io.Writer
+	// InIsTerminal and OutIsTerminal decide whether the picker can run;
+	// OutIsTerminal chooses between tables and tab-separated output;
+	// ErrIsTerminal whether progress is drawn and a sign-in can be asked
+	// for.
+	InIsTerminal  bool
+	OutIsTerminal bool
+	ErrIsTerminal bool
+}
+
+// factory holds what commands share: the process's state (streams,
+// environment, files) and the session selection flags. It is the only
+// place that reads the process environment; tests and `ssopick demo`
+// build their own.
 type factory struct {
+	IO
 	Paths  aws.Paths
 	Getenv func(string) string
 	// Environ is the environment handed to shells and commands.
 	Environ func() []string
-	Out     io.Writer
-	ErrOut  io.Writer
-	// OutIsTerminal and ErrIsTerminal decide between tables and
-	// tab-separated output, and whether progress is drawn.
-	OutIsTerminal bool
-	ErrIsTerminal bool
-	InIsTerminal  bool
-	// StatePath is where recents and stars are kept.
-	StatePath string
-	Browser   launch.Browser
-	Selector  aws.Selector
+	// Debug receives a line per request with SSOPICK_DEBUG set; nil
+	// otherwise.
+	Debug    io.Writer
+	Browser  launch.Browser
+	Selector aws.Selector
 	// Prefs are the person's preferences (config.toml).
 	Prefs Preferences
 }
 
-// newFactory describes the real process environment.
-func newFactory(out, errOut io.Writer) (*factory, error) {
+// newFactory describes the real process.
+func newFactory(in *os.File, out, errOut *os.File) (*factory, error) {
 	home, err := os.UserHomeDir()
 	if err != nil {
 		return nil, fmt.Errorf("find the home directory: %w", err)
 	}
-	prefs, warnings, err := LoadPreferences(PreferencesPath(os.Getenv, home))
+	paths := aws.DefaultPaths(os.Getenv, home)
+	prefs, warnings, err := LoadPreferences(paths.Preferences)
 	if err != nil {
 		return nil, err
 	}
 	for _, w := range warnings {
 		fmt.Fprintln(errOut, "ssopick: warning:", w)
 	}
-	return &factory{
-		Prefs:         prefs,
-		Paths:         aws.DefaultPaths(os.Getenv, home),
-		Getenv:        os.Getenv,
-		Environ:       os.Environ,
-		Out:           out,
-		ErrOut:        errOut,
-		OutIsTerminal: isTerminal(out),
-		ErrIsTerminal: isTerminal(errOut),
-		InIsTerminal:  isTerminal(os.Stdin),
-		StatePath:     ui.StatePath(os.Getenv, home),
-		Browser:       launch.Browser{Command: prefs.Browser, Getenv: os.Getenv, Stdout: errOut, Stderr: errOut},
-	}, nil
+	f := &factory{
+		IO: IO{
+			In: in, Out: out, ErrOut: errOut,
+			InIsTerminal:  term.IsTerminal(in.Fd()),
+			OutIsTerminal: term.IsTerminal(out.Fd()),
+			ErrIsTerminal: term.IsTerminal(errOut.Fd()),
+		},
+		Prefs:   prefs,
+		Paths:   paths,
+		Getenv:  os.Getenv,
+		Environ: os.Environ,
+		Browser: launch.Browser{Command: prefs.Browser, Getenv: os.Getenv, Stdout: errOut, Stderr: errOut},
+	}
+	if os.Getenv("SSOPICK_DEBUG") != "" {
+		f.Debug = errOut
+	}
+	return f, nil
 }
 
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	return ok && term.IsTerminal(f.Fd())
+// setVars sets environment variables for this factory's own work and for
+// the commands it starts, without touching the process's environment.
+func (f *factory) setVars(vars map[string]string) {
+	getenv, environ := f.Getenv, f.Environ
+	f.Getenv = func(k string) string {
+		if v, ok := vars[k]; ok {
+			return v
+		}
+		return getenv(k)
+	}
+	f.Environ = func() []string {
+		env := slices.DeleteFunc(environ(), func(kv string) bool {
+			k, _, _ := strings.Cut(kv, "=")
+			_, ok := vars[k]
+			return ok
+		})
+		for k, v := range vars {
+			env = append(env, k+"="+v)
+		}
+		return env
+	}
+	f.Browser.Getenv = f.Getenv
+}
+
+// env is what talking to AWS takes from this factory.
+func (f *factory) env() aws.Environment {
+	return aws.Environment{Getenv: f.Getenv, Paths: f.Paths, Debug: f.Debug}
 }
 
 // sessions loads the AWS config and applies the selection flags.
@@ -83,6 +125,50 @@ func (f *factory) sessions() ([]aws.Session, error) {
 	}
 	return cfg.Select(sel)
 }
+
+// openSessions connects to the selected sessions, wired to this process:
+// a sign-in on the terminal when interactive, progress and warnings on
+// stderr, and stale lists refreshed by a detached ssopick.
+func (f *factory) openSessions(ctx context.Context, interactive bool) (*aws.Sessions, error) {
+	selected, err := f.sessions()
+	if err != nil {
+		return nil, err
+	}
+	s, err := aws.OpenSessions(ctx, selected, f.env())
+	if err != nil {
+		return nil, err
+	}
+	if interactive {
+		s.SignIn = func(ctx context.Context, c *aws.Conn) error { return signIn(ctx, f, c, signInOptions{}) }
+	}
+	if f.ErrIsTerminal {
+		s.Progress = func(c *aws.Conn) func(aws.Progress) { return progressPrinter(f.ErrOut, c.Session.Label()) }
+	}
+	s.Warn = func(msg string) { fmt.Fprintf(f.ErrOut, "Warning: %s.\n", msg) }
+	s.RefreshLater = f.refreshInBackground
+	return s, nil
+}
+
+// refreshInBackground starts `ssopick list --refresh --background` for the
+// session, detached, with no output; failures only mean the cache stays
+// as it is until the next run.
+func (f *factory) refreshInBackground(s aws.Session) {
+	self, err := os.Executable()
+	if err != nil {
+		return
+	}
+	argv := []string{self, "list", "--refresh", "--background"}
+	if s.Name != "" {
+		argv = append(argv, "--sso-session", s.Name)
+	} else {
+		argv = append(argv, "--start-url", s.StartURL, "--sso-region", s.Region)
+	}
+	_ = launch.StartDetached(argv, f.Environ())
+}
+
+// defaultCatalogueMaxAge is how old a cached catalogue may be before it is
+// fetched again.
+const defaultCatalogueMaxAge = time.Hour
 
 // maxAge is the default for --max-age: the preference, else an hour.
 func (f *factory) maxAge() time.Duration {

@@ -91,6 +91,7 @@ func (e *binEnv) try(name string, args ...string) (string, string, int) {
 }
 
 func TestAWSCLIUsesSsopicksSignIn(t *testing.T) {
+	t.Parallel()
 	needBotocore(t)
 	e := newBinEnv(t)
 	e.run(t, ssopickBinary, "login", "--use-device-code", "--no-browser")
@@ -129,14 +130,17 @@ cache[hashlib.sha1(b"acme").hexdigest()] = {
 `
 
 func TestSsopickUsesBotocoresToken(t *testing.T) {
+	t.Parallel()
 	needBotocore(t)
 	e := newBinEnv(t)
 	// Sign in once outside ssopick's cache to obtain a real token...
-	t.Setenv("AWS_ENDPOINT_URL_SSO_OIDC", e.srv.URL())
-	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
 	s := aws.Session{Name: "acme", StartURL: e.srv.StartURL(), Region: e.srv.Region()}
 	scratch := t.TempDir()
-	conn, err := aws.Connect(context.Background(), s, aws.Paths{SSOCache: scratch, Cache: scratch})
+	conn, err := aws.Connect(context.Background(), s, aws.Environment{
+		Getenv: func(k string) string { return map[string]string{"AWS_ENDPOINT_URL_SSO_OIDC": e.srv.URL()}[k] },
+		Paths: aws.Paths{AWSConfig: filepath.Join(scratch, "none"), AWSCredentials: filepath.Join(scratch, "none"),
+			SSOCache: scratch, Cache: scratch},
+	})
 	if err != nil {
 		t.Fatal(err)
 	}

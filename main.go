@@ -2,17 +2,18 @@
 // account and role you may use from one fuzzy-searchable list, and opens the
 // AWS console or a credentialed shell as that role.
 //
-// This file holds the root command and the wiring; each subcommand lives in
-// a cmd_*.go file beside it and calls into aws/, ui/, launch/ and sandbox/.
+// This file holds the root command and the wiring. Each subcommand lives in
+// a cmd_*.go file that only parses flags and calls the shared steps beside
+// it (factory.go: process state and the sessions layer; pick.go: choosing
+// a role; actions.go: what is done with it), which call into aws/, ui/,
+// launch/ and sandbox/. README.md's design notes draw the flow.
 package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"os/signal"
-	"runtime"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -20,16 +21,9 @@ import (
 	"github.com/ssopick/ssopick/ui"
 )
 
-// Set by the release build through -ldflags.
-var (
-	version = "dev"
-	commit  = "none"
-	date    = "unknown"
-)
-
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	f, err := newFactory(os.Stdout, os.Stderr)
+	f, err := newFactory(os.Stdin, os.Stdout, os.Stderr)
 	if err == nil {
 		err = newRootCmd(f).ExecuteContext(ctx)
 	}
@@ -66,7 +60,7 @@ shell with that role's temporary credentials.`,
   ssopick sandbox              # run the Identity Center emulator for other tools
   ssopick completion bash      # print a shell completion script
   ssopick man                  # print the manual page`,
-		Version:       fmt.Sprintf("%s (commit %s, built %s, %s)", version, commit, date, runtime.Version()),
+		Version:       versionLine(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		// Words that are not commands are the picker's query.
@@ -102,44 +96,4 @@ shell with that role's temporary credentials.`,
 		newDemoCmd(f),
 	)
 	return root
-}
-
-// exitError carries the exit status a failure should end the process with.
-// A quiet one prints nothing: a child's status passed on, say.
-type exitError struct {
-	code  int
-	err   error
-	quiet bool
-}
-
-func (e *exitError) Error() string {
-	if e.err == nil {
-		return fmt.Sprintf("exit status %d", e.code)
-	}
-	return e.err.Error()
-}
-
-func (e *exitError) Unwrap() error { return e.err }
-
-func exitCode(err error) int {
-	var ee *exitError
-	if errors.As(err, &ee) {
-		return ee.code
-	}
-	if errors.Is(err, context.Canceled) {
-		return 130
-	}
-	return 1
-}
-
-// userMessage is what the person sees: the error chain as one sentence.
-func userMessage(err error) string {
-	var ee *exitError
-	if errors.As(err, &ee) && ee.quiet {
-		return ""
-	}
-	if errors.Is(err, context.Canceled) {
-		return "cancelled"
-	}
-	return err.Error()
 }

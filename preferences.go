@@ -114,15 +114,6 @@ func (k *keyName) UnmarshalText(b []byte) error {
 	return nil
 }
 
-// PreferencesPath is the preferences file for this environment.
-func PreferencesPath(getenv func(string) string, home string) string {
-	dir := getenv("XDG_CONFIG_HOME")
-	if dir == "" {
-		dir = filepath.Join(home, ".config")
-	}
-	return filepath.Join(dir, "ssopick", "config.toml")
-}
-
 // LoadPreferences reads path; a missing file is no preferences. Unknown
 // keys come back as warnings; bad values are an error naming the key and
 // its line.

@@ -20,6 +20,7 @@ func writePrefs(t *testing.T, content string) string {
 }
 
 func TestLoadPreferences(t *testing.T) {
+	t.Parallel()
 	path := writePrefs(t, `default_action = "console"
 browser = "firefox -P work"
 region = "eu-west-1"
@@ -64,6 +65,7 @@ destination = "https://eu-west-1.console.aws.amazon.com/s3/home"
 }
 
 func TestBadPreferencesNameKeyAndLine(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ content, want string }{
 		{"browser = \"x\"\ndefault_action = \"open\"\n", `line 2: default_action: default_action "open" is not choose, console or shell`},
 		{"region = \"mars\"\n", `line 1: region: "mars" is not an AWS region name`},
@@ -81,6 +83,7 @@ func TestBadPreferencesNameKeyAndLine(t *testing.T) {
 }
 
 func TestPreferencesApply(t *testing.T) {
+	t.Parallel()
 	e, acct := signedInEnv(t)
 	prefs := filepath.Join(e.home, ".config", "ssopick", "config.toml")
 	if err := os.MkdirAll(filepath.Dir(prefs), 0o700); err != nil {

@@ -22,6 +22,7 @@ import (
 // every secret the sandbox issued in stdout, stderr, the browser's argv and
 // every file ssopick wrote outside the token cache.
 func TestNoSecretLeaks(t *testing.T) {
+	t.Parallel()
 	if _, err := exec.LookPath("curl"); err != nil {
 		t.Skip("curl is not installed (.ci/run installs it)")
 	}
@@ -111,6 +112,7 @@ func TestNoSecretLeaks(t *testing.T) {
 }
 
 func TestFilePermissions(t *testing.T) {
+	t.Parallel()
 	e, _ := signedInEnv(t)
 	e.run(t, ssopickBinary, "list")
 	check := func(path string, want fs.FileMode) {
@@ -142,6 +144,7 @@ func TestFilePermissions(t *testing.T) {
 // about to expire: they take turns under the lock, one refreshes, and the
 // files stay valid.
 func TestConcurrentProcessesRefreshOnce(t *testing.T) {
+	t.Parallel()
 	e, _ := signedInEnv(t)
 	sess := aws.Session{Name: "acme", StartURL: e.srv.StartURL(), Region: e.srv.Region()}
 	tc := aws.TokenCache{Dir: filepath.Join(e.home, ".aws", "sso", "cache")}
@@ -184,6 +187,7 @@ func TestConcurrentProcessesRefreshOnce(t *testing.T) {
 // moments while it rewrites the catalogue and token: every file it leaves
 // is the old one or the new one.
 func TestKilledWritesLeaveWholeFiles(t *testing.T) {
+	t.Parallel()
 	e, _ := signedInEnv(t)
 	sess := aws.Session{Name: "acme", StartURL: e.srv.StartURL(), Region: e.srv.Region()}
 	tc := aws.TokenCache{Dir: filepath.Join(e.home, ".aws", "sso", "cache")}
@@ -236,6 +240,7 @@ func TestKilledWritesLeaveWholeFiles(t *testing.T) {
 // list still answers, a refresh falls back to it with a warning, and an
 // action fails with one line; nothing on disk changes.
 func TestSandboxGoneMidRun(t *testing.T) {
+	t.Parallel()
 	e, acct := signedInEnv(t)
 	e.run(t, ssopickBinary, "list")
 	_ = e.srv.Close()
@@ -262,6 +267,7 @@ func TestSandboxGoneMidRun(t *testing.T) {
 // TestCtrlCCancelsSlowRequests: with every call taking 10 s, SIGINT ends
 // ssopick at once, not when the call would have returned.
 func TestCtrlCCancelsSlowRequests(t *testing.T) {
+	t.Parallel()
 	srv, err := sandbox.Start(sandbox.Options{Accounts: 5, AutoApprove: true, Latency: 10 * time.Second}, "")
 	if err != nil {
 		t.Fatal(err)

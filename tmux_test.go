@@ -108,6 +108,7 @@ func (s *tmuxSession) assertCookedTerminal() {
 }
 
 func TestDemoInTmux(t *testing.T) {
+	t.Parallel()
 	s := newTmux(t, 120, 30)
 	s.typeText("ssopick demo; echo EXIT=$?")
 	s.send("Enter")
@@ -131,6 +132,7 @@ func TestDemoInTmux(t *testing.T) {
 }
 
 func TestCtrlCRestoresTheTerminal(t *testing.T) {
+	t.Parallel()
 	s := newTmux(t, 100, 24)
 	s.typeText("ssopick demo; echo EXIT=$?")
 	s.send("Enter")
@@ -141,6 +143,7 @@ func TestCtrlCRestoresTheTerminal(t *testing.T) {
 }
 
 func TestPickerRefusesWithoutATerminal(t *testing.T) {
+	t.Parallel()
 	cmd := exec.Command(ssopickBinary, "--start-url", "https://acme.awsapps.com/start", "--sso-region", "eu-west-1")
 	cmd.Env = append(os.Environ(), "HOME="+t.TempDir())
 	out, err := cmd.CombinedOutput()
@@ -154,6 +157,7 @@ func TestPickerRefusesWithoutATerminal(t *testing.T) {
 }
 
 func TestDemoConsoleAndShellInTmux(t *testing.T) {
+	t.Parallel()
 	if _, err := exec.LookPath("curl"); err != nil {
 		t.Skip("curl is not installed (.ci/run installs it)")
 	}
@@ -191,6 +195,7 @@ func TestDemoConsoleAndShellInTmux(t *testing.T) {
 }
 
 func TestTerminalRestoredAfterSignalsAndPanic(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name string
 		kill func(s *tmuxSession, pid string)

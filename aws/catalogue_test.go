@@ -10,6 +10,7 @@ import (
 )
 
 func TestCatalogueFileRoundTrip(t *testing.T) {
+	t.Parallel()
 	c := CatalogueCache{Dir: t.TempDir()}
 	s := Session{Name: "acme", StartURL: "https://acme.awsapps.com/start"}
 	cat := &Catalogue{Session: "acme", StartURL: s.StartURL, FetchedAt: time.Date(2026, 11, 25, 12, 0, 0, 123, time.UTC), Rows: []Row{

@@ -2,16 +2,18 @@ package aws
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	sdkaws "github.com/aws/aws-sdk-go-v2/aws"
-	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/sso"
 	"github.com/aws/aws-sdk-go-v2/service/ssooidc"
@@ -20,44 +22,101 @@ import (
 // requestTimeout bounds every single HTTP request to AWS.
 const requestTimeout = 30 * time.Second
 
+// Environment is what talking to AWS takes from the person's environment.
+// It is handed in rather than read from the process in the middle of a
+// command, so that nothing depends on (or changes) process-wide state and
+// tests can run side by side.
+type Environment struct {
+	// Getenv reads the person's variables: AWS_ENDPOINT_URL_*,
+	// AWS_PROFILE, AWS_CA_BUNDLE.
+	Getenv func(string) string
+	// Paths name the config and credentials files the SDK reads.
+	Paths Paths
+	// Debug, when set, receives one line per request (SSOPICK_DEBUG).
+	Debug io.Writer
+}
+
+func (e Environment) getenv(name string) string {
+	if e.Getenv == nil {
+		return ""
+	}
+	return e.Getenv(name)
+}
+
+// endpoint is the endpoint the person configured for a service through the
+// environment, as the SDKs resolve it: AWS_ENDPOINT_URL_<SERVICE>, then
+// AWS_ENDPOINT_URL, unless AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is true.
+// Empty means the service's own (or one the config file names).
+func (e Environment) endpoint(serviceEnvID string) string {
+	if strings.EqualFold(e.getenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"), "true") {
+		return ""
+	}
+	if u := e.getenv("AWS_ENDPOINT_URL_" + serviceEnvID); u != "" {
+		return u
+	}
+	return e.getenv("AWS_ENDPOINT_URL")
+}
+
+// HTTPClient is the one HTTP client for every request ssopick makes
+// (sign-in, portal, STS, federation): a timeout per request, the CA bundle
+// of AWS_CA_BUNDLE, proxies from the environment and, with Debug, a log
+// line per request.
+func (e Environment) HTTPClient() (*http.Client, error) {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	// The catalogue runs 16 workers against one host.
+	tr.MaxIdleConnsPerHost = 32
+	if bundle := e.getenv("AWS_CA_BUNDLE"); bundle != "" {
+		pem, err := os.ReadFile(bundle)
+		if err != nil {
+			return nil, fmt.Errorf("read the CA bundle named by AWS_CA_BUNDLE: %w", err)
+		}
+		// As the AWS SDKs and CLI do, the bundle replaces the system's
+		// roots rather than adding to them.
+		roots := x509.NewCertPool()
+		if !roots.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("AWS_CA_BUNDLE %s holds no PEM certificate; point it at a PEM file", bundle)
+		}
+		tr.TLSClientConfig = &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12}
+	}
+	var rt http.RoundTripper = tr
+	if e.Debug != nil {
+		rt = debugTransport{next: tr, w: e.Debug}
+	}
+	return &http.Client{Transport: rt, Timeout: requestTimeout}, nil
+}
+
 // Clients are the SDK clients for one Identity Center region.
 type Clients struct {
 	OIDC   *ssooidc.Client
 	Portal *sso.Client
+	// HTTP is the client all of them use, for requests outside the SDK
+	// (console federation).
+	HTTP *http.Client
 	// OIDCEndpoint is the resolved SSO OIDC endpoint (after
 	// AWS_ENDPOINT_URL_SSO_OIDC and friends), where /authorize lives.
 	OIDCEndpoint string
 }
 
-// NewClients builds clients through config.LoadDefaultConfig so that the
-// standard endpoint, proxy and CA settings apply. Portal calls are not
-// retried by the SDK: the catalogue paces and retries them itself, with one
-// limiter shared by all workers (see aws-sdk-go-v2 issue #1665).
-func NewClients(ctx context.Context, region string) (*Clients, error) {
-	httpClient := awshttp.NewBuildableClient().WithTimeout(requestTimeout)
-	var client sdkaws.HTTPClient = httpClient
-	if os.Getenv("SSOPICK_DEBUG") != "" {
-		client = debugClient{next: httpClient, w: os.Stderr}
+// NewClients builds clients through config.LoadDefaultConfig, so that the
+// config file's settings apply, with the environment's endpoints and one
+// HTTP client handed in. Portal calls are not retried by the SDK: the
+// catalogue paces and retries them itself, with one limiter shared by all
+// workers (see aws-sdk-go-v2 issue #1665).
+func NewClients(ctx context.Context, region string, env Environment) (*Clients, error) {
+	httpClient, err := env.HTTPClient()
+	if err != nil {
+		return nil, err
 	}
-	opts := []func(*config.LoadOptions) error{
-		config.WithRegion(region),
-		config.WithHTTPClient(client),
-	}
-	cfg, err := config.LoadDefaultConfig(ctx, opts...)
-	var missing config.SharedConfigProfileNotExistError
-	if errors.As(err, &missing) && os.Getenv("AWS_PROFILE") != "" {
-		// $AWS_PROFILE names a profile this config lacks, and the SDK
-		// refuses to load with it. ssopick picks its sessions itself and
-		// strips AWS_PROFILE from the environments it creates, so it
-		// drops the variable rather than fail.
-		if uerr := os.Unsetenv("AWS_PROFILE"); uerr == nil {
-			cfg, err = config.LoadDefaultConfig(ctx, opts...)
-		}
-	}
+	cfg, err := loadConfig(ctx, region, env)
 	if err != nil {
 		return nil, fmt.Errorf("load AWS configuration: %w", err)
 	}
-	oidc := ssooidc.NewFromConfig(cfg)
+	oidc := ssooidc.NewFromConfig(cfg, func(o *ssooidc.Options) {
+		o.HTTPClient = httpClient
+		if u := env.endpoint("SSO_OIDC"); u != "" {
+			o.BaseEndpoint = sdkaws.String(u)
+		}
+	})
 	endpoint, err := ssooidc.NewDefaultEndpointResolverV2().ResolveEndpoint(ctx, ssooidc.EndpointParameters{
 		Region:   sdkaws.String(region),
 		Endpoint: oidc.Options().BaseEndpoint,
@@ -65,21 +124,52 @@ func NewClients(ctx context.Context, region string) (*Clients, error) {
 	if err != nil {
 		return nil, fmt.Errorf("resolve the SSO OIDC endpoint for %s: %w", region, err)
 	}
-	portal := sso.NewFromConfig(cfg, func(o *sso.Options) { o.Retryer = sdkaws.NopRetryer{} })
-	return &Clients{OIDC: oidc, Portal: portal, OIDCEndpoint: endpoint.URI.String()}, nil
+	portal := sso.NewFromConfig(cfg, func(o *sso.Options) {
+		o.HTTPClient = httpClient
+		o.Retryer = sdkaws.NopRetryer{}
+		if u := env.endpoint("SSO"); u != "" {
+			o.BaseEndpoint = sdkaws.String(u)
+		}
+	})
+	return &Clients{OIDC: oidc, Portal: portal, HTTP: httpClient, OIDCEndpoint: endpoint.URI.String()}, nil
 }
 
-// debugClient logs each request to AWS for SSOPICK_DEBUG=1: method, host,
-// path, status and time. Never headers, query or bodies: they carry the
-// access token, client secret and role keys.
-type debugClient struct {
-	next sdkaws.HTTPClient
+// loadConfig loads the shared configuration of the files in env.Paths and
+// the profile $AWS_PROFILE names. A profile the files lack is not an error
+// here: ssopick picks its SSO sessions itself (and strips AWS_PROFILE from
+// the environments it creates), so it needs nothing from that profile and
+// goes on with the region alone.
+func loadConfig(ctx context.Context, region string, env Environment) (sdkaws.Config, error) {
+	opts := []func(*config.LoadOptions) error{config.WithRegion(region)}
+	if profile := env.getenv("AWS_PROFILE"); profile != "" {
+		opts = append(opts, config.WithSharedConfigProfile(profile))
+	}
+	if env.Paths.AWSConfig != "" {
+		opts = append(opts, config.WithSharedConfigFiles([]string{env.Paths.AWSConfig}))
+	}
+	if env.Paths.AWSCredentials != "" {
+		opts = append(opts, config.WithSharedCredentialsFiles([]string{env.Paths.AWSCredentials}))
+	}
+	cfg, err := config.LoadDefaultConfig(ctx, opts...)
+	var missing config.SharedConfigProfileNotExistError
+	if errors.As(err, &missing) {
+		cfg, err = *sdkaws.NewConfig(), nil
+		cfg.Region = region
+	}
+	return cfg, err
+}
+
+// debugTransport logs each request for SSOPICK_DEBUG=1: method, host, path,
+// status and time. Never headers, query or bodies: they carry the access
+// token, client secret, role keys and sign-in tokens.
+type debugTransport struct {
+	next http.RoundTripper
 	w    io.Writer
 }
 
-func (d debugClient) Do(req *http.Request) (*http.Response, error) {
+func (d debugTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	start := time.Now()
-	resp, err := d.next.Do(req)
+	resp, err := d.next.RoundTrip(req)
 	status := "error"
 	if resp != nil {
 		status = strconv.Itoa(resp.StatusCode)

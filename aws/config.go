@@ -55,14 +55,6 @@ type ConfigFile struct {
 	sessions []Session // in file order: sso-sessions, then legacy start URLs
 }
 
-// ConfigPath is where the AWS config file lives for this environment.
-func ConfigPath(getenv func(string) string, home string) string {
-	if p := getenv("AWS_CONFIG_FILE"); p != "" {
-		return p
-	}
-	return home + "/.aws/config"
-}
-
 // iniOptions read the AWS config format: nested values (s3 = …), '#' only
 // starting a comment after white space (start URLs end in #/), and dots in
 // section names being plain characters.

@@ -45,6 +45,7 @@ func writeConfig(t *testing.T, content string) string {
 }
 
 func TestLoadConfig(t *testing.T) {
+	t.Parallel()
 	cf, err := LoadConfig(writeConfig(t, sampleConfig))
 	if err != nil {
 		t.Fatal(err)
@@ -65,6 +66,7 @@ func TestLoadConfig(t *testing.T) {
 }
 
 func TestLoadConfigErrors(t *testing.T) {
+	t.Parallel()
 	if cf, err := LoadConfig(filepath.Join(t.TempDir(), "missing")); err != nil || len(cf.Sessions()) != 0 {
 		t.Errorf("missing file: %v", err)
 	}
@@ -81,6 +83,7 @@ func TestLoadConfigErrors(t *testing.T) {
 }
 
 func TestSelect(t *testing.T) {
+	t.Parallel()
 	cf, err := LoadConfig(writeConfig(t, sampleConfig))
 	if err != nil {
 		t.Fatal(err)

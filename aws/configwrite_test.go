@@ -8,6 +8,7 @@ import (
 )
 
 func TestAddSSOSessionKeepsEveryByte(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "config")
 	original := "# keep me\n[default]\nregion = eu-west-1   # trailing comment\n\n[profile x]\nsso_session = other" // no final newline
 	if err := os.WriteFile(path, []byte(original), 0o644); err != nil {
@@ -37,6 +38,7 @@ func TestAddSSOSessionKeepsEveryByte(t *testing.T) {
 }
 
 func TestAddSSOSessionCreatesTheFile(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "aws", "config")
 	if err := AddSSOSession(path, Session{Name: "acme", StartURL: "https://acme.awsapps.com/start", Region: "eu-west-1"}); err != nil {
 		t.Fatal(err)
@@ -50,6 +52,7 @@ func TestAddSSOSessionCreatesTheFile(t *testing.T) {
 }
 
 func TestValidateRegionAndSessionName(t *testing.T) {
+	t.Parallel()
 	for _, r := range []string{"us-east-1", "eu-central-2", "us-gov-west-1", "cn-north-1", "ap-southeast-5"} {
 		if err := ValidateRegion(r); err != nil {
 			t.Errorf("%s: %v", r, err)

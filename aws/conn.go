@@ -4,41 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
+	"net/http"
 	"time"
 
 	sdkaws "github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sso"
 )
-
-// Paths are the files ssopick reads and writes.
-type Paths struct {
-	// AWSConfig is ~/.aws/config or $AWS_CONFIG_FILE.
-	AWSConfig string
-	// SSOCache is the AWS CLI's token cache, ~/.aws/sso/cache.
-	SSOCache string
-	// Cache is ssopick's own cache: catalogues and locks
-	// ($XDG_CACHE_HOME/ssopick, default ~/.cache/ssopick).
-	Cache string
-}
-
-// DefaultPaths resolves Paths from the environment and home directory.
-func DefaultPaths(getenv func(string) string, home string) Paths {
-	cache := getenv("XDG_CACHE_HOME")
-	if cache == "" {
-		cache = filepath.Join(home, ".cache")
-	}
-	return Paths{
-		AWSConfig: ConfigPath(getenv, home),
-		SSOCache:  filepath.Join(home, ".aws", "sso", "cache"),
-		Cache:     filepath.Join(cache, "ssopick"),
-	}
-}
-
-// TokenCache is the token cache for these paths.
-func (p Paths) TokenCache() TokenCache {
-	return TokenCache{Dir: p.SSOCache, LockDir: filepath.Join(p.Cache, "locks")}
-}
 
 // Conn is ssopick's connection to one SSO session: sign-in, catalogue and
 // role credentials.
@@ -48,22 +19,26 @@ type Conn struct {
 	Portal  PortalAPI
 	Pacer   *Pacer
 	Cache   CatalogueCache
-	Now     func() time.Time
-	creds   credentialStore
+	// HTTP is the client for requests outside the SDK (console
+	// federation); nil in tests that need none.
+	HTTP  *http.Client
+	Now   func() time.Time
+	creds credentialStore
 }
 
 // Connect builds a Conn with SDK clients for the session's region.
-func Connect(ctx context.Context, s Session, p Paths) (*Conn, error) {
-	clients, err := NewClients(ctx, s.Region)
+func Connect(ctx context.Context, s Session, env Environment) (*Conn, error) {
+	clients, err := NewClients(ctx, s.Region, env)
 	if err != nil {
 		return nil, err
 	}
 	return &Conn{
 		Session: s,
-		Auth:    &Auth{Session: s, OIDC: clients.OIDC, OIDCEndpoint: clients.OIDCEndpoint, Cache: p.TokenCache()},
+		Auth:    &Auth{Session: s, OIDC: clients.OIDC, OIDCEndpoint: clients.OIDCEndpoint, Cache: env.Paths.TokenCache()},
 		Portal:  clients.Portal,
 		Pacer:   NewPacer(),
-		Cache:   CatalogueCache{Dir: p.Cache},
+		Cache:   env.Paths.CatalogueCache(),
+		HTTP:    clients.HTTP,
 	}, nil
 }
 
@@ -106,27 +81,8 @@ func (c *Conn) withToken(ctx context.Context, fn func(token string) error) error
 	return fn(fresh.AccessToken)
 }
 
-// CatalogueOptions say when the cached catalogue is good enough.
-type CatalogueOptions struct {
-	MaxAge   time.Duration // older is fetched again (0: any age is fine)
-	Refresh  bool          // fetch even if a fresh cache exists
-	Progress func(Progress)
-}
-
 // Cached returns the session's cached catalogue, or fs.ErrNotExist.
 func (c *Conn) Cached() (*Catalogue, error) { return c.Cache.Load(c.Session) }
-
-// Catalogue returns the cached catalogue when it is young enough, else
-// fetches it from the portal and caches it. fromCache tells which.
-func (c *Conn) Catalogue(ctx context.Context, o CatalogueOptions) (cat *Catalogue, fromCache bool, err error) {
-	if !o.Refresh {
-		if cached, err := c.Cache.Load(c.Session); err == nil && (o.MaxAge == 0 || c.now().Sub(cached.FetchedAt) < o.MaxAge) {
-			return cached, true, nil
-		}
-	}
-	cat, err = c.Fetch(ctx, o.Progress)
-	return cat, false, err
-}
 
 // Fetch lists the catalogue from the portal and caches it.
 func (c *Conn) Fetch(ctx context.Context, progress func(Progress)) (*Catalogue, error) {

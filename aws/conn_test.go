@@ -13,13 +13,16 @@ import (
 )
 
 type fixture struct {
-	srv   *sandbox.Server
+	srv *sandbox.Server
+	env Environment
+	// paths are env.Paths.
 	paths Paths
 	sess  Session
 }
 
 // newFixture starts a sandbox and points the SDK at it through the
-// standard endpoint variables, with a temporary home for every file.
+// standard endpoint variables, handed in rather than set on the process,
+// with a temporary home for every file.
 func newFixture(t *testing.T, opts sandbox.Options) *fixture {
 	t.Helper()
 	opts.AutoApprove = true
@@ -29,25 +32,27 @@ func newFixture(t *testing.T, opts sandbox.Options) *fixture {
 	}
 	t.Cleanup(func() { _ = srv.Close() })
 	home := t.TempDir()
-	for k, v := range map[string]string{
-		"AWS_CONFIG_FILE":             filepath.Join(home, "config"),
-		"AWS_SHARED_CREDENTIALS_FILE": filepath.Join(home, "credentials"),
-		"AWS_ENDPOINT_URL_SSO_OIDC":   srv.URL(),
-		"AWS_ENDPOINT_URL_SSO":        srv.URL(),
-		"AWS_PROFILE":                 "",
-	} {
-		t.Setenv(k, v)
+	vars := map[string]string{
+		"AWS_ENDPOINT_URL_SSO_OIDC": srv.URL(),
+		"AWS_ENDPOINT_URL_SSO":      srv.URL(),
+	}
+	paths := Paths{
+		AWSConfig:      filepath.Join(home, "config"),
+		AWSCredentials: filepath.Join(home, "credentials"),
+		SSOCache:       filepath.Join(home, "sso"),
+		Cache:          filepath.Join(home, "cache"),
 	}
 	return &fixture{
 		srv:   srv,
-		paths: Paths{AWSConfig: filepath.Join(home, "config"), SSOCache: filepath.Join(home, "sso"), Cache: filepath.Join(home, "cache")},
+		env:   Environment{Getenv: func(k string) string { return vars[k] }, Paths: paths},
+		paths: paths,
 		sess:  Session{Name: "acme", StartURL: srv.StartURL(), Region: srv.Region(), Scopes: DefaultScopes},
 	}
 }
 
 func (fx *fixture) connect(t *testing.T) *Conn {
 	t.Helper()
-	conn, err := Connect(context.Background(), fx.sess, fx.paths)
+	conn, err := Connect(context.Background(), fx.sess, fx.env)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,16 +69,17 @@ func (fx *fixture) signedIn(t *testing.T) *Conn {
 }
 
 func TestCatalogueCompleteUnderThrottlingAndServerErrors(t *testing.T) {
+	t.Parallel()
 	fx := newFixture(t, sandbox.Options{Accounts: 300, ThrottleRPS: 100, FailRate: 0.1, Seed: 3})
 	conn := fx.signedIn(t)
 	var last Progress
 	var streamed int
-	cat, fromCache, err := conn.Catalogue(context.Background(), CatalogueOptions{Progress: func(p Progress) {
+	cat, err := conn.Fetch(context.Background(), func(p Progress) {
 		last = p
 		streamed += len(p.Rows)
-	}})
-	if err != nil || fromCache {
-		t.Fatalf("catalogue: %v (from cache %v)", err, fromCache)
+	})
+	if err != nil {
+		t.Fatalf("catalogue: %v", err)
 	}
 	org := fx.srv.Organisation()
 	if len(cat.Rows) != org.RoleCount() || streamed != len(cat.Rows) {
@@ -93,13 +99,15 @@ func TestCatalogueCompleteUnderThrottlingAndServerErrors(t *testing.T) {
 
 	// The second time comes from the cache, without a portal call.
 	before := fx.srv.Stats().Calls["ListAccounts"]
-	again, fromCache, err := fx.connect(t).Catalogue(context.Background(), CatalogueOptions{MaxAge: time.Hour})
-	if err != nil || !fromCache || len(again.Rows) != len(cat.Rows) || fx.srv.Stats().Calls["ListAccounts"] != before {
-		t.Errorf("cached catalogue: %v, from cache %v", err, fromCache)
+	sessions := &Sessions{Conns: []*Conn{fx.connect(t)}}
+	again, err := sessions.Rows(context.Background(), ListOptions{Freshness: FreshOnly, MaxAge: time.Hour})
+	if err != nil || len(again) != len(cat.Rows) || fx.srv.Stats().Calls["ListAccounts"] != before {
+		t.Errorf("cached catalogue: %v, %d rows, %d ListAccounts calls", err, len(again), fx.srv.Stats().Calls["ListAccounts"]-before)
 	}
 }
 
 func TestTokenRefusedMidListingIsRefreshedOnce(t *testing.T) {
+	t.Parallel()
 	clock := sandbox.NewClock(time.Now())
 	fx := newFixture(t, sandbox.Options{Accounts: 50, TokenLifetime: time.Hour, Now: clock.Now})
 	conn := fx.signedIn(t)
@@ -119,6 +127,7 @@ func TestTokenRefusedMidListingIsRefreshedOnce(t *testing.T) {
 }
 
 func TestTokenRefreshWindowAndRevocation(t *testing.T) {
+	t.Parallel()
 	fx := newFixture(t, sandbox.Options{TokenLifetime: time.Hour})
 	conn := fx.signedIn(t)
 	first, err := conn.Auth.Token(context.Background())
@@ -147,6 +156,7 @@ func TestTokenRefreshWindowAndRevocation(t *testing.T) {
 }
 
 func TestConcurrentRefreshHappensOnce(t *testing.T) {
+	t.Parallel()
 	fx := newFixture(t, sandbox.Options{TokenLifetime: time.Hour})
 	fx.signedIn(t)
 	later := func() time.Time { return time.Now().Add(50 * time.Minute) }
@@ -175,6 +185,7 @@ func TestConcurrentRefreshHappensOnce(t *testing.T) {
 }
 
 func TestRoleCredentialsAndConsoleURL(t *testing.T) {
+	t.Parallel()
 	fx := newFixture(t, sandbox.Options{})
 	conn := fx.signedIn(t)
 	acct := fx.srv.Organisation().Accounts[1]
@@ -215,6 +226,7 @@ func TestRoleCredentialsAndConsoleURL(t *testing.T) {
 }
 
 func TestLogoutRemovesFilesAndEndsTheSession(t *testing.T) {
+	t.Parallel()
 	fx := newFixture(t, sandbox.Options{})
 	conn := fx.signedIn(t)
 	if err := conn.Logout(context.Background()); err != nil {
@@ -232,6 +244,7 @@ func TestLogoutRemovesFilesAndEndsTheSession(t *testing.T) {
 }
 
 func TestTokenWithoutRefreshIsUsedToItsEnd(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	a := &Auth{Session: Session{StartURL: "https://a.awsapps.com/start", Region: "us-east-1"}, Cache: TokenCache{Dir: dir, LockDir: dir}}
 	tok := &Token{StartURL: a.Session.StartURL, AccessToken: "aoa-legacy", ExpiresAt: time.Now().Add(5 * time.Minute)}
@@ -249,6 +262,7 @@ func TestTokenWithoutRefreshIsUsedToItsEnd(t *testing.T) {
 }
 
 func TestConcurrentRefusalsRefreshOnce(t *testing.T) {
+	t.Parallel()
 	clock := sandbox.NewClock(time.Now())
 	fx := newFixture(t, sandbox.Options{Accounts: 30, TokenLifetime: time.Hour, Now: clock.Now})
 	fx.signedIn(t)

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -53,6 +54,39 @@ func ConsoleHome(region string) string {
 		host = region + "." + host // the aws partition has regional console hosts
 	}
 	return "https://" + host + "/console/home?region=" + url.QueryEscape(region)
+}
+
+var servicePattern = regexp.MustCompile(`^[a-z0-9-]+$`)
+
+// ConsoleDestination is where the console opens in region: destination, a
+// URL that must be on the partition's console; else service's home page
+// (s3, ec2, …); else the console home.
+func ConsoleDestination(region, service, destination string) (string, error) {
+	switch {
+	case destination != "":
+		u, err := url.Parse(destination)
+		host := PartitionOf(region).ConsoleHost
+		if err != nil || u.Scheme != "https" || (u.Host != host && !strings.HasSuffix(u.Host, "."+host)) {
+			return "", fmt.Errorf("--destination must be an https URL on %s", host)
+		}
+		return destination, nil
+	case service != "":
+		if !servicePattern.MatchString(service) {
+			return "", fmt.Errorf("--service %q is not a console service name like s3 or ec2", service)
+		}
+		return strings.Replace(ConsoleHome(region), "/console/home", "/"+service+"/home", 1), nil
+	}
+	return ConsoleHome(region), nil
+}
+
+// LogoutURL is the console's sign-out, beside the federation endpoint.
+func LogoutURL(federationEndpoint string) string {
+	u, err := url.Parse(federationEndpoint)
+	if err != nil {
+		return ""
+	}
+	u.Path, u.RawQuery = "/oauth", "Action=logout"
+	return u.String()
 }
 
 // Session durations getSigninToken accepts.

@@ -8,6 +8,7 @@ import (
 )
 
 func TestPartitionURLs(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ region, endpoint, home string }{
 		{"eu-west-1", "https://signin.aws.amazon.com/federation", "https://eu-west-1.console.aws.amazon.com/console/home?region=eu-west-1"},
 		{"us-gov-west-1", "https://signin.amazonaws-us-gov.com/federation", "https://console.amazonaws-us-gov.com/console/home?region=us-gov-west-1"},
@@ -26,6 +27,7 @@ func TestPartitionURLs(t *testing.T) {
 }
 
 func TestSigninTokenURL(t *testing.T) {
+	t.Parallel()
 	creds := RoleCredentials{AccessKeyID: "ASIAKEY", SecretAccessKey: "se/cr+et", SessionToken: "tok=en"}
 	raw, err := SigninTokenURL("https://signin.aws.amazon.com/federation", creds, 12*time.Hour)
 	if err != nil {
@@ -48,11 +50,35 @@ func TestSigninTokenURL(t *testing.T) {
 }
 
 func TestLoginURL(t *testing.T) {
+	t.Parallel()
 	raw := LoginURL("https://signin.aws.amazon.com/federation", "ssopick", "https://eu-west-1.console.aws.amazon.com/s3/home?region=eu-west-1", "TOKEN&x")
 	u, _ := url.Parse(raw)
 	q := u.Query()
 	if u.Host != "signin.aws.amazon.com" || q.Get("Action") != "login" || q.Get("Issuer") != "ssopick" ||
 		q.Get("Destination") != "https://eu-west-1.console.aws.amazon.com/s3/home?region=eu-west-1" || q.Get("SigninToken") != "TOKEN&x" {
 		t.Errorf("login URL %s", raw)
+	}
+}
+
+func TestConsoleDestinationAndLogoutURL(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		region, service, destination, want, err string
+	}{
+		{"eu-west-1", "", "", "https://eu-west-1.console.aws.amazon.com/console/home?region=eu-west-1", ""},
+		{"eu-west-1", "s3", "", "https://eu-west-1.console.aws.amazon.com/s3/home?region=eu-west-1", ""},
+		{"us-gov-west-1", "ec2", "", "https://console.amazonaws-us-gov.com/ec2/home?region=us-gov-west-1", ""},
+		{"eu-west-1", "", "https://eu-west-1.console.aws.amazon.com/lambda/home", "https://eu-west-1.console.aws.amazon.com/lambda/home", ""},
+		{"eu-west-1", "", "https://evil.example/", "", "--destination must be an https URL on console.aws.amazon.com"},
+		{"eu-west-1", "", "http://console.aws.amazon.com/", "", "--destination must be"},
+		{"eu-west-1", "s3/../x", "", "", "is not a console service name"},
+	} {
+		got, err := ConsoleDestination(tc.region, tc.service, tc.destination)
+		if got != tc.want || (err == nil) != (tc.err == "") || err != nil && !strings.Contains(err.Error(), tc.err) {
+			t.Errorf("ConsoleDestination(%q, %q, %q) = %q, %v", tc.region, tc.service, tc.destination, got, err)
+		}
+	}
+	if got := LogoutURL("https://signin.aws.amazon.com/federation"); got != "https://signin.aws.amazon.com/oauth?Action=logout" {
+		t.Errorf("LogoutURL = %q", got)
 	}
 }

@@ -34,6 +34,31 @@ const (
 	slowDownStep = 5 * time.Second
 )
 
+// Flow is a way of signing in.
+type Flow int
+
+const (
+	// FlowBrowser is the authorization code flow with PKCE: the browser
+	// comes back to a listener on 127.0.0.1, so it must run on this
+	// machine.
+	FlowBrowser Flow = iota
+	// FlowDeviceCode is the device code flow: a code confirmed in any
+	// browser, on any device.
+	FlowDeviceCode
+)
+
+// ChooseFlow is the one rule for how a person signs in, on the command
+// line and in the picker: the device code when they ask for it, or when no
+// browser can be opened here (over SSH, say) and they did not ask to open
+// the URL themselves; else the browser flow, whose URL is shown instead of
+// opened with noBrowser.
+func ChooseFlow(useDeviceCode, noBrowser, canOpenBrowser bool) Flow {
+	if useDeviceCode || !canOpenBrowser && !noBrowser {
+		return FlowDeviceCode
+	}
+	return FlowBrowser
+}
+
 // ErrSignInRequired means no token can be had without the person signing in.
 var ErrSignInRequired = errors.New("sign-in required")
 

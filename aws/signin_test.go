@@ -40,6 +40,7 @@ func (s *scriptedOIDC) CreateToken(context.Context, *ssooidc.CreateTokenInput, .
 }
 
 func TestDevicePollingFollowsTheService(t *testing.T) {
+	t.Parallel()
 	oidc := &scriptedOIDC{polls: []error{
 		&oidctypes.AuthorizationPendingException{},
 		&oidctypes.SlowDownException{},
@@ -76,6 +77,7 @@ func TestDevicePollingFollowsTheService(t *testing.T) {
 }
 
 func TestDevicePollingStopsOnExpiry(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	a := &Auth{
 		Session: Session{StartURL: "https://acme.awsapps.com/start", Region: "us-east-1"},
@@ -93,5 +95,23 @@ func TestDevicePollingStopsOnExpiry(t *testing.T) {
 	a.OIDC = &scriptedOIDC{polls: []error{&oidctypes.AuthorizationPendingException{}}}
 	if _, err := a.SignInWithDeviceCode(ctx, func(DeviceCode) {}); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled: %v", err)
+	}
+}
+
+func TestChooseFlow(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		device, noBrowser, canOpen bool
+		want                       Flow
+	}{
+		{false, false, true, FlowBrowser},
+		{false, false, false, FlowDeviceCode}, // over SSH: no browser here
+		{false, true, false, FlowBrowser},     // the person opens the URL
+		{true, false, true, FlowDeviceCode},
+		{true, true, false, FlowDeviceCode},
+	} {
+		if got := ChooseFlow(tc.device, tc.noBrowser, tc.canOpen); got != tc.want {
+			t.Errorf("ChooseFlow(device %v, no browser %v, can open %v) = %v, want %v", tc.device, tc.noBrowser, tc.canOpen, got, tc.want)
+		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 )
 
 func TestCacheFileNamesMatchTheAWSCLI(t *testing.T) {
+	t.Parallel()
 	// Vectors from the AWS CLI's own cache (shared/AWS-FACTS.md).
 	if got := cacheFileName("my-sso"); got != "0ad374308c5a4e22f723adf10145eafad7c4031c.json" {
 		t.Errorf("session key: %s", got)
@@ -23,6 +24,7 @@ func TestCacheFileNamesMatchTheAWSCLI(t *testing.T) {
 }
 
 func TestTokenRoundTripKeepsUnknownFields(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	c := TokenCache{Dir: filepath.Join(dir, "cache"), LockDir: filepath.Join(dir, "locks")}
 	s := Session{Name: "acme"}
@@ -54,6 +56,7 @@ func TestTokenRoundTripKeepsUnknownFields(t *testing.T) {
 }
 
 func TestCorruptTokenIsTreatedAsAbsent(t *testing.T) {
+	t.Parallel()
 	c := TokenCache{Dir: t.TempDir()}
 	s := Session{Name: "acme"}
 	for _, content := range []string{"", "{", `{"accessToken": "x"}`, `{"accessToken": "x", "expiresAt": "tomorrow"}`, `[]`} {

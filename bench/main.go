@@ -116,16 +116,17 @@ func coldCatalogue(work string, accounts int, rps float64) ([]figure, error) {
 		return nil, err
 	}
 	defer srv.Close()
-	os.Setenv("AWS_ENDPOINT_URL_SSO_OIDC", srv.URL())
-	os.Setenv("AWS_ENDPOINT_URL_SSO", srv.URL())
-	os.Setenv("AWS_CONFIG_FILE", filepath.Join(work, "none"))
 	dir, err := os.MkdirTemp(work, "cold-")
 	if err != nil {
 		return nil, err
 	}
 	s := aws.Session{Name: "bench", StartURL: srv.StartURL(), Region: srv.Region()}
 	ctx := context.Background()
-	conn, err := aws.Connect(ctx, s, aws.Paths{SSOCache: dir, Cache: dir})
+	endpoints := map[string]string{"AWS_ENDPOINT_URL_SSO_OIDC": srv.URL(), "AWS_ENDPOINT_URL_SSO": srv.URL()}
+	conn, err := aws.Connect(ctx, s, aws.Environment{
+		Getenv: func(k string) string { return endpoints[k] },
+		Paths:  aws.Paths{AWSConfig: filepath.Join(work, "none"), AWSCredentials: filepath.Join(work, "none"), SSOCache: dir, Cache: dir},
+	})
 	if err != nil {
 		return nil, err
 	}

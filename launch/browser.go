@@ -1,5 +1,3 @@
-// Package launch holds ssopick's effects on the person's machine: opening a
-// browser, starting a shell or command, printing credentials.
 package launch
 
 import (

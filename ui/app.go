@@ -64,6 +64,7 @@ type Options struct {
 	Mode       Mode
 	MaxAge     time.Duration // refresh catalogues older than this
 	DeviceCode bool          // sign in with the device code flow
+	NoBrowser  bool          // show sign-in URLs; open none
 	Browser    Browser
 	State      *State
 	StatePath  string // where State is saved; empty: not saved
@@ -360,7 +361,7 @@ func (m *Model) onToken(msg tokenMsg) tea.Cmd {
 	switch {
 	case msg.err == nil:
 		s.signedIn, s.needsIn, s.expires = true, false, msg.expires
-		if len(s.rows) == 0 || m.opts.Now().Sub(s.fetchedAt) > m.opts.MaxAge {
+		if aws.Outdated(s.fetchedAt, m.opts.MaxAge, m.opts.Now()) {
 			return m.startFetch(msg.source)
 		}
 	case errors.Is(msg.err, aws.ErrSignInRequired):

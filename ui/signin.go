@@ -55,7 +55,7 @@ func (m *Model) startSignIn(i int) tea.Cmd {
 	m.signin = &signInScreen{source: i, label: m.sessions[i].src.Label(), cancel: cancel}
 	m.screen = screenSignIn
 	canOpen := m.opts.Browser != nil && m.opts.Browser.CanOpen()
-	device := m.opts.DeviceCode || !canOpen
+	device := aws.ChooseFlow(m.opts.DeviceCode, m.opts.NoBrowser, canOpen) == aws.FlowDeviceCode
 	// open never fails the sign-in: the screen shows the URL to open by
 	// hand, and a failed launch is reported beside it.
 	open := func(url string) error {
@@ -84,7 +84,7 @@ func (m *Model) onSignedIn(msg signInDoneMsg) tea.Cmd {
 	m.screen = screenPicker
 	m.updateSignIns()
 	var cmds []tea.Cmd
-	if len(s.rows) == 0 || m.opts.Now().Sub(s.fetchedAt) > m.opts.MaxAge {
+	if aws.Outdated(s.fetchedAt, m.opts.MaxAge, m.opts.Now()) {
 		cmds = append(cmds, m.startFetch(msg.source))
 	}
 	if m.pending != nil {

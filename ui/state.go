@@ -3,7 +3,6 @@ package ui
 import (
 	"encoding/json"
 	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/ssopick/ssopick/aws"
@@ -87,13 +86,4 @@ func (s *State) Save(path string) error {
 		return err
 	}
 	return aws.WritePrivateFile(path, raw)
-}
-
-// StatePath is the state file for this environment.
-func StatePath(getenv func(string) string, home string) string {
-	dir := getenv("XDG_STATE_HOME")
-	if dir == "" {
-		dir = filepath.Join(home, ".local", "state")
-	}
-	return filepath.Join(dir, "ssopick", "state.json")
 }

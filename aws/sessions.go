@@ -1,0 +1,281 @@
+package aws
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Sessions is every selected SSO session at once: the one path from the
+// person's choice of account and role to its credentials. Commands and the
+// picker go through it, and the rules for the cached catalogue live here
+// and nowhere else.
+type Sessions struct {
+	Conns []*Conn
+	// SignIn signs a session in with the person, on the terminal; nil
+	// where nobody can answer (scripts, credential_process). A call that
+	// needed the sign-in runs once more after it.
+	SignIn func(ctx context.Context, c *Conn) error
+	// Progress, when set, gives a listing's progress callback for a
+	// session.
+	Progress func(c *Conn) func(Progress)
+	// Warn tells the person of a problem that did not stop the work.
+	Warn func(msg string)
+	// RefreshLater is told of a session whose cached list answered though
+	// older than the maximum age, so that it is fetched for next time (by
+	// another process: this one answers at once).
+	RefreshLater func(Session)
+}
+
+// OpenSessions connects to each session.
+func OpenSessions(ctx context.Context, sessions []Session, env Environment) (*Sessions, error) {
+	s := &Sessions{}
+	for _, sess := range sessions {
+		conn, err := Connect(ctx, sess, env)
+		if err != nil {
+			return nil, err
+		}
+		s.Conns = append(s.Conns, conn)
+	}
+	return s, nil
+}
+
+// Conn is the connection to the session labelled label (a row's Session).
+func (s *Sessions) Conn(label string) *Conn {
+	for _, c := range s.Conns {
+		if c.Session.Label() == label {
+			return c
+		}
+	}
+	return nil
+}
+
+// Freshness says when a cached catalogue is good enough.
+type Freshness int
+
+const (
+	// StaleWhileRefresh: a cached list answers whatever its age; one older
+	// than MaxAge goes to RefreshLater. A missing one is fetched.
+	StaleWhileRefresh Freshness = iota
+	// FreshOnly: a cached list older than MaxAge is fetched again now.
+	FreshOnly
+	// Forced: the list is fetched now whatever the cache holds.
+	Forced
+)
+
+// ListOptions choose how Rows treats the cache.
+type ListOptions struct {
+	Freshness Freshness
+	MaxAge    time.Duration // 0: no age is too old
+	// Exclusive is for a background refresher: it gives way to another
+	// one under way and never signs in.
+	Exclusive bool
+}
+
+// Outdated reports whether a list fetched at fetchedAt (zero: none yet)
+// should be fetched again: there is none, or it is older than maxAge (0:
+// any age will do).
+func Outdated(fetchedAt time.Time, maxAge time.Duration, now time.Time) bool {
+	return fetchedAt.IsZero() || maxAge > 0 && now.Sub(fetchedAt) > maxAge
+}
+
+// ErrRefreshUnderWay means an Exclusive refresh found another running.
+var ErrRefreshUnderWay = errors.New("another refresh is under way")
+
+// Rows are the rows of every session, sorted.
+func (s *Sessions) Rows(ctx context.Context, o ListOptions) ([]Row, error) {
+	var rows []Row
+	for _, c := range s.Conns {
+		cat, err := s.catalogue(ctx, c, o)
+		if err != nil {
+			return nil, err
+		}
+		rows = append(rows, cat.Rows...)
+	}
+	if len(s.Conns) > 1 {
+		SortRows(rows) // each session's rows are sorted already
+	}
+	return rows, nil
+}
+
+// catalogue applies the cache rules to one session. A fetch that fails
+// for any reason but a needed sign-in or cancellation falls back to the
+// cached list, with a warning.
+func (s *Sessions) catalogue(ctx context.Context, c *Conn, o ListOptions) (*Catalogue, error) {
+	cached, cerr := c.Cached()
+	if cerr == nil {
+		tooOld := Outdated(cached.FetchedAt, o.MaxAge, time.Now())
+		switch {
+		case o.Freshness == StaleWhileRefresh && tooOld && s.RefreshLater != nil:
+			s.RefreshLater(c.Session)
+			return cached, nil
+		case o.Freshness == StaleWhileRefresh, o.Freshness == FreshOnly && !tooOld:
+			return cached, nil
+		}
+	}
+	if o.Exclusive {
+		unlock, ok := c.Cache.TryRefreshLock(c.Session)
+		if !ok {
+			return nil, ErrRefreshUnderWay
+		}
+		defer unlock()
+	}
+	var progress func(Progress)
+	if s.Progress != nil {
+		progress = s.Progress(c)
+	}
+	var cat *Catalogue
+	signIn := s.SignIn
+	if o.Exclusive {
+		signIn = nil
+	}
+	err := withSignIn(ctx, c, signIn, func() (err error) {
+		cat, err = c.Fetch(ctx, progress)
+		return err
+	})
+	switch {
+	case err == nil:
+		return cat, nil
+	case cerr == nil && !errors.Is(err, context.Canceled) && !errors.Is(err, ErrSignInRequired):
+		if s.Warn != nil {
+			s.Warn(fmt.Sprintf("could not refresh the list of %s (%v); using the one from %s",
+				c.Session.Label(), err, cached.FetchedAt.Local().Format(time.DateTime)))
+		}
+		return cached, nil
+	case errors.Is(err, ErrSignInRequired):
+		return nil, err
+	}
+	return nil, fmt.Errorf("list the accounts of %s: %w", c.Session.Label(), err)
+}
+
+// Choice is a role and the connection to its session.
+type Choice struct {
+	Row  Row
+	Conn *Conn
+}
+
+// recheckAge: a role missing from a list older than this is looked for
+// once more in a fresh one, since it may have been granted since.
+const recheckAge = time.Minute
+
+// Find finds the role named by account (an id or a name, see AccountRows)
+// and role across every session, from the cached lists where they have it.
+func (s *Sessions) Find(ctx context.Context, account, role string) (Choice, error) {
+	var searched []Row
+	for _, o := range []ListOptions{{Freshness: StaleWhileRefresh}, {Freshness: FreshOnly, MaxAge: recheckAge}} {
+		rows, err := s.Rows(ctx, o)
+		if err != nil {
+			return Choice{}, err
+		}
+		searched = rows
+		accountRows, err := AccountRows(rows, account)
+		if err != nil {
+			return Choice{}, err
+		}
+		var hits []Row
+		for _, r := range accountRows {
+			if r.RoleName == role {
+				hits = append(hits, r)
+			}
+		}
+		switch {
+		case len(hits) == 1:
+			return Choice{Row: hits[0], Conn: s.Conn(hits[0].Session)}, nil
+		case len(hits) > 1:
+			return Choice{}, fmt.Errorf("%s %s is in several SSO sessions (%s and %s); choose one with --sso-session", account, role, hits[0].Session, hits[1].Session)
+		case !s.anyOlderThan(recheckAge):
+			return Choice{}, &RoleNotFoundError{Account: account, Role: role, Rows: rows}
+		}
+	}
+	return Choice{}, &RoleNotFoundError{Account: account, Role: role, Rows: searched}
+}
+
+// anyOlderThan reports whether some session's cached list is older than age
+// (or missing).
+func (s *Sessions) anyOlderThan(age time.Duration) bool {
+	for _, c := range s.Conns {
+		if cat, err := c.Cached(); err != nil || Outdated(cat.FetchedAt, age, time.Now()) {
+			return true
+		}
+	}
+	return false
+}
+
+// RoleNotFoundError says no row answers an account and role. Rows are the
+// rows searched, for suggestions.
+type RoleNotFoundError struct {
+	Account, Role string
+	Rows          []Row
+}
+
+func (e *RoleNotFoundError) Error() string {
+	return fmt.Sprintf("no role %q in an account %q", e.Role, e.Account)
+}
+
+// AccountRows are the rows of the account a person named (with -a): the
+// account with that id, else the one with exactly that name, else the one
+// with that name in any case. Two accounts answering at the same step is
+// an error naming them; no account is no rows.
+func AccountRows(rows []Row, account string) ([]Row, error) {
+	for _, same := range []func(Row) bool{
+		func(r Row) bool { return r.AccountID == account },
+		func(r Row) bool { return r.AccountName == account },
+		func(r Row) bool { return strings.EqualFold(r.AccountName, account) },
+	} {
+		var hits []Row
+		var ids []string
+		for _, r := range rows {
+			if same(r) {
+				hits = append(hits, r)
+				if !slices.Contains(ids, r.AccountID) {
+					ids = append(ids, r.AccountID)
+				}
+			}
+		}
+		if len(ids) > 1 {
+			var names []string
+			for _, id := range ids {
+				for _, r := range hits {
+					if r.AccountID == id {
+						names = append(names, fmt.Sprintf("%s (%s)", r.AccountName, id))
+						break
+					}
+				}
+			}
+			return nil, fmt.Errorf("%q names %d accounts: %s; use the account id", account, len(ids), strings.Join(names, ", "))
+		}
+		if len(hits) > 0 {
+			return hits, nil
+		}
+	}
+	return nil, nil
+}
+
+// Credentials fetches the chosen role's keys, signing in first where
+// SignIn allows.
+func (s *Sessions) Credentials(ctx context.Context, ch Choice) (creds RoleCredentials, err error) {
+	err = withSignIn(ctx, ch.Conn, s.SignIn, func() (err error) {
+		creds, err = ch.Conn.RoleCredentials(ctx, ch.Row.AccountID, ch.Row.RoleName)
+		return err
+	})
+	return creds, err
+}
+
+// withSignIn runs call; when it needs a sign-in and signIn is given, it
+// signs in and runs call again. A sign-in still needed ends with the
+// advice to run `ssopick login`.
+func withSignIn(ctx context.Context, c *Conn, signIn func(context.Context, *Conn) error, call func() error) error {
+	err := call()
+	if errors.Is(err, ErrSignInRequired) && signIn != nil {
+		if err = signIn(ctx, c); err == nil {
+			err = call()
+		}
+	}
+	if errors.Is(err, ErrSignInRequired) {
+		return fmt.Errorf("%w; run `ssopick login` first", err)
+	}
+	return err
+}

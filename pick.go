@@ -1,0 +1,155 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ssopick/ssopick/aws"
+	"github.com/ssopick/ssopick/ui"
+)
+
+// pickOptions are the flags of the commands that open the picker.
+type pickOptions struct {
+	DeviceCode bool
+	NoBrowser  bool
+	MaxAge     time.Duration
+	Role       roleFlags
+	Console    consoleOptions
+	Shell      shellOptions
+}
+
+// addPickFlags adds the picker's flags to cmd.
+func addPickFlags(cmd *cobra.Command, o *pickOptions, f *factory) {
+	cmd.Flags().BoolVar(&o.DeviceCode, "use-device-code", false, "sign in with the device code flow if a sign-in is needed")
+	cmd.Flags().BoolVar(&o.NoBrowser, "no-browser", false, "show sign-in URLs instead of opening a browser")
+	cmd.Flags().DurationVar(&o.MaxAge, "max-age", f.maxAge(), "refresh the cached list in the background when older than this")
+	addRoleFlags(cmd, &o.Role, f)
+}
+
+// pickAndAct chooses a role, with -a/-r or the picker, and does what mode
+// (or, for ModeChoose, the person) asks.
+func pickAndAct(ctx context.Context, f *factory, mode ui.Mode, args []string, o pickOptions) error {
+	action := map[ui.Mode]ui.Action{ui.ModeConsole: ui.ActionConsole, ui.ModeShell: ui.ActionShell}[mode]
+	if action == ui.ActionShell {
+		if err := checkNotNested(f, o.Shell); err != nil {
+			return err
+		}
+	}
+	var (
+		s   *aws.Sessions
+		ch  aws.Choice
+		err error
+	)
+	if o.Role.given() {
+		if len(args) > 0 {
+			return errors.New("give a QUERY or -a/-r, not both")
+		}
+		if action == ui.ActionNone {
+			return errors.New("say what to do with the role: ssopick console -a … -r …, ssopick shell -a … -r …, or ssopick exec -a … -r … -- COMMAND")
+		}
+		s, ch, err = openAndFind(ctx, f, o.Role, f.ErrIsTerminal)
+	} else {
+		s, ch, action, err = runPicker(ctx, f, mode, args, o)
+	}
+	if err != nil || action == ui.ActionNone {
+		return err
+	}
+	switch action {
+	case ui.ActionConsole:
+		return openConsole(ctx, f, s, ch, o.Role.Region, o.Console)
+	case ui.ActionShell:
+		return startShell(ctx, f, s, ch, o.Role.Region, o.Shell)
+	case ui.ActionExports:
+		return printExports(ctx, f, s, ch, o.Role.Region, exportFormat(f))
+	case ui.ActionCopyURL:
+		login, err := consoleURL(ctx, f, s, ch, o.Role.Region, o.Console)
+		if err != nil {
+			return err
+		}
+		return copyText(f, login, "the console link")
+	}
+	return nil
+}
+
+// runPicker opens the picker with the query pre-filled and returns the
+// choice; ui.ActionNone if the person quit.
+func runPicker(ctx context.Context, f *factory, mode ui.Mode, args []string, o pickOptions) (*aws.Sessions, aws.Choice, ui.Action, error) {
+	if !f.OutIsTerminal || !f.InIsTerminal {
+		return nil, aws.Choice{}, ui.ActionNone, &exitError{code: 2, err: errors.New("the picker needs a terminal; in scripts use `ssopick list`, or name the role with -a and -r")}
+	}
+	opts := ui.Options{
+		Query:      strings.Join(args, " "),
+		Mode:       mode,
+		MaxAge:     o.MaxAge,
+		DeviceCode: o.DeviceCode,
+		NoBrowser:  o.NoBrowser,
+		State:      ui.LoadState(f.Paths.State),
+		StatePath:  f.Paths.State,
+	}
+	if !o.NoBrowser {
+		// A browser's chatter on the terminal would scribble over the
+		// picker.
+		quiet := f.Browser
+		quiet.Stdout, quiet.Stderr = nil, nil
+		opts.Browser = quiet
+	}
+	opts.FirstFrame = firstFrameProbe(f)
+	opts.Theme = string(f.Prefs.Theme)
+	opts.StarKey, opts.RefreshKey = string(f.Prefs.Keys.Star), string(f.Prefs.Keys.Refresh)
+	opts.PanicKey = f.Getenv("SSOPICK_DEBUG_PANIC_KEY")
+	s, err := f.openSessions(ctx, true)
+	switch {
+	case errors.Is(err, aws.ErrNoSession):
+		s = &aws.Sessions{}
+		opts.Setup = &ui.Setup{ConfigPath: f.Paths.AWSConfig, Save: func(sess aws.Session) (ui.Source, error) {
+			if err := aws.AddSSOSession(f.Paths.AWSConfig, sess); err != nil {
+				return nil, err
+			}
+			conn, err := aws.Connect(ctx, sess, f.env())
+			if err != nil {
+				return nil, err
+			}
+			s.Conns = append(s.Conns, conn)
+			return ui.ConnSource{Conn: conn}, nil
+		}}
+	case err != nil:
+		return nil, aws.Choice{}, ui.ActionNone, err
+	}
+	for _, conn := range s.Conns {
+		opts.Sources = append(opts.Sources, ui.ConnSource{Conn: conn})
+	}
+	res, err := ui.Run(ctx, opts, f.In, f.Out)
+	if err != nil || res.Action == ui.ActionNone {
+		return nil, aws.Choice{}, ui.ActionNone, err
+	}
+	conn := s.Conn(res.Row.Session)
+	if conn == nil {
+		return nil, aws.Choice{}, ui.ActionNone, fmt.Errorf("no SSO session to use")
+	}
+	return s, aws.Choice{Row: res.Row, Conn: conn}, res.Action, nil
+}
+
+// firstFrameProbe serves bench/: with SSOPICK_FIRST_FRAME_PROBE=FILE:NANOS
+// (NANOS the Unix time in nanoseconds just before the process started), the
+// time to the first frame showing rows is appended to FILE in milliseconds.
+func firstFrameProbe(f *factory) func() {
+	file, nanos, ok := strings.Cut(f.Getenv("SSOPICK_FIRST_FRAME_PROBE"), ":")
+	start, err := strconv.ParseInt(nanos, 10, 64)
+	if !ok || err != nil {
+		return nil
+	}
+	return func() {
+		ms := float64(time.Now().UnixNano()-start) / 1e6
+		if out, err := os.OpenFile(file, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600); err == nil {
+			fmt.Fprintf(out, "%.1f\n", ms)
+			out.Close()
+		}
+	}
+}

@@ -1,0 +1,95 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"text/tabwriter"
+
+	"github.com/ssopick/ssopick/aws"
+	"github.com/ssopick/ssopick/ui/match"
+)
+
+// filterRows keeps the rows matching query, best match first, ranked by
+// the picker's matcher.
+func filterRows(rows []aws.Row, query string) []aws.Row {
+	texts := make([]string, len(rows))
+	for i, r := range rows {
+		texts[i] = r.SearchText()
+	}
+	results := match.New(texts).Match(query, nil)
+	out := make([]aws.Row, len(results))
+	for i, r := range results {
+		out[i] = rows[r.Index]
+	}
+	return out
+}
+
+// rowFormat is how printRows lays rows out.
+type rowFormat int
+
+const (
+	rowsTSV   rowFormat = iota // "account_id account_name role_name" lines, for pipes
+	rowsTable                  // aligned columns with a header, for people
+	rowsJSON                   // a JSON array, for scripts
+)
+
+// printRows writes rows to w through one buffer: 20,000 rows must not cost
+// 20,000 writes.
+func printRows(out io.Writer, rows []aws.Row, format rowFormat) error {
+	w := bufio.NewWriterSize(out, 64<<10)
+	switch format {
+	case rowsJSON:
+		w.WriteString("[")
+		for i, r := range rows {
+			if i > 0 {
+				w.WriteString(",")
+			}
+			w.WriteString("\n  {\"accountId\": ")
+			writeJSONString(w, r.AccountID)
+			w.WriteString(", \"accountName\": ")
+			writeJSONString(w, r.AccountName)
+			w.WriteString(", \"emailAddress\": ")
+			writeJSONString(w, r.Email)
+			w.WriteString(", \"roleName\": ")
+			writeJSONString(w, r.RoleName)
+			w.WriteString(", \"ssoSession\": ")
+			writeJSONString(w, r.Session)
+			w.WriteString("}")
+		}
+		if len(rows) > 0 {
+			w.WriteString("\n")
+		}
+		w.WriteString("]\n")
+	case rowsTable:
+		tw := tabwriter.NewWriter(w, 0, 0, 3, ' ', 0)
+		fmt.Fprintln(tw, "ACCOUNT\tID\tROLE\tEMAIL\tSSO SESSION")
+		for _, r := range rows {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.AccountName, r.AccountID, r.RoleName, r.Email, r.Session)
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+	default:
+		for _, r := range rows {
+			w.WriteString(r.AccountID + "\t" + r.AccountName + "\t" + r.RoleName + "\n")
+		}
+	}
+	return w.Flush()
+}
+
+// writeJSONString writes s as a JSON string, with a fast path for the
+// plain text account names and roles almost always are.
+func writeJSONString(w *bufio.Writer, s string) {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' || c >= 0x80 {
+			raw, _ := json.Marshal(s)
+			w.Write(raw)
+			return
+		}
+	}
+	w.WriteByte('"')
+	w.WriteString(s)
+	w.WriteByte('"')
+}
