@@ -18,6 +18,7 @@ const (
 	grantAuthCode     = "authorization_code"
 	grantRefreshToken = "refresh_token"
 
+	// clientLifetime is the default Options.RegistrationLifetime, AWS's.
 	clientLifetime   = 90 * 24 * time.Hour
 	authCodeLifetime = 5 * time.Minute
 	// pollSlack forgives network jitter when judging whether a client
@@ -144,7 +145,7 @@ func (s *Sandbox) registerClient(w http.ResponseWriter, r *http.Request) {
 		scopes:       req.Scopes,
 		grantTypes:   req.GrantTypes,
 		redirectURIs: req.RedirectURIs,
-		expiresAt:    now.Add(clientLifetime),
+		expiresAt:    now.Add(s.opts.RegistrationLifetime),
 	}
 	s.mu.Lock()
 	s.clients[c.id] = c
@@ -393,8 +394,14 @@ func (s *Sandbox) authorize(w http.ResponseWriter, r *http.Request) {
 	s.stats.Calls["Authorize"]++
 	c := s.clients[q.Get("client_id")]
 	redirect := q.Get("redirect_uri")
-	if c == nil || !c.allows(grantAuthCode) {
-		servePage(w, http.StatusBadRequest, "Sign-in failed", "The application's client id is unknown or not registered for sign-in.", "")
+	// An unknown client gets a page, never a redirect: the redirect URI
+	// cannot be trusted without a registration to check it against.
+	if c == nil || !s.now().Before(c.expiresAt) {
+		servePage(w, http.StatusBadRequest, "Sign-in failed", "invalid_client: the application's client id is unknown or its registration has expired. Start the sign-in again from the application.", "")
+		return
+	}
+	if !c.allows(grantAuthCode) {
+		servePage(w, http.StatusBadRequest, "Sign-in failed", "unauthorized_client: the application is not registered for sign-in in the browser.", "")
 		return
 	}
 	if !redirectMatches(c.redirectURIs, redirect) {

@@ -4,6 +4,9 @@
 // answers on the real paths with the real headers, JSON shapes, status codes
 // and error types, keeps real state (clients, device codes, tokens,
 // credentials) and can be made slow, throttled or flaky with Options.
+// StartInspectingProxy, StartFlakyProxy and StartCaptivePortal put clients
+// behind the networks people really have: a TLS-inspecting proxy, a link
+// that resets, a hotel Wi-Fi login page.
 //
 // One server serves every service; point clients at it with the standard
 // AWS_ENDPOINT_URL_SSO_OIDC, AWS_ENDPOINT_URL_SSO and AWS_ENDPOINT_URL_STS
@@ -19,6 +22,7 @@ import (
 	mrand "math/rand/v2"
 	"net"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 
@@ -59,6 +63,9 @@ type Options struct {
 	// DeviceCodeLifetime is how long a device code may be approved and
 	// redeemed (default 10 minutes).
 	DeviceCodeLifetime time.Duration
+	// RegistrationLifetime is how long a client registration (its secret)
+	// lives, as clientSecretExpiresAt says (default 90 days, as AWS).
+	RegistrationLifetime time.Duration
 	// Now is the clock (default time.Now); tests move it to expire things.
 	Now func() time.Time
 }
@@ -85,6 +92,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.DeviceCodeLifetime <= 0 {
 		o.DeviceCodeLifetime = 10 * time.Minute
+	}
+	if o.RegistrationLifetime <= 0 {
+		o.RegistrationLifetime = clientLifetime
 	}
 	if o.ThrottleBurst <= 0 {
 		o.ThrottleBurst = max(1, int(math.Ceil(o.ThrottleRPS)))
@@ -115,27 +125,23 @@ type Sandbox struct {
 	refresh  map[string]*refreshToken
 	creds    map[string]*roleCredentials // by access key id
 	signins  map[string]*signinToken
-	stats    Stats
+	// retired are the secrets handed out before a Restart: the service
+	// forgot them, but clients may still hold them, so they must not leak.
+	retired []string
+	stats   Stats
 }
 
 // New builds a sandbox from opts.
 func New(opts Options) *Sandbox {
 	opts = opts.withDefaults()
 	s := &Sandbox{
-		opts:     opts,
-		org:      NewOrganisation(opts.Accounts, opts.Seed),
-		failRNG:  mrand.New(mrand.NewPCG(opts.Seed, opts.Seed^0xfa11)),
-		pageKey:  randomBytes(32),
-		clients:  map[string]*client{},
-		devices:  map[string]*deviceAuth{},
-		userCode: map[string]*deviceAuth{},
-		codes:    map[string]*authCode{},
-		tokens:   map[string]*accessToken{},
-		refresh:  map[string]*refreshToken{},
-		creds:    map[string]*roleCredentials{},
-		signins:  map[string]*signinToken{},
-		stats:    newStats(),
+		opts:    opts,
+		org:     NewOrganisation(opts.Accounts, opts.Seed),
+		failRNG: mrand.New(mrand.NewPCG(opts.Seed, opts.Seed^0xfa11)),
+		pageKey: randomBytes(32),
+		stats:   newStats(),
 	}
+	s.forgetIssued()
 	if opts.ThrottleRPS > 0 {
 		s.limiter = rate.NewLimiter(rate.Limit(opts.ThrottleRPS), opts.ThrottleBurst)
 	}
@@ -181,9 +187,11 @@ func (s *Sandbox) Approve(userCode string) bool {
 	return true
 }
 
-// RevokeAll invalidates every access and refresh token, as an administrator
-// ending all sessions would.
-func (s *Sandbox) RevokeAll() {
+// RevokeSessions invalidates every access and refresh token issued so far,
+// as an administrator ending all sessions would: portal calls with them get
+// 401 UnauthorizedException and refreshing them 400 InvalidGrantException.
+// Client registrations stay valid, so a new sign-in works at once.
+func (s *Sandbox) RevokeSessions() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, t := range s.tokens {
@@ -192,6 +200,35 @@ func (s *Sandbox) RevokeAll() {
 	for _, r := range s.refresh {
 		r.revoked = true
 	}
+}
+
+// RevokeAll is the former name of RevokeSessions, still used by tests
+// outside this package.
+func (s *Sandbox) RevokeAll() { s.RevokeSessions() }
+
+// Restart makes the service forget everything it issued (client
+// registrations, device and authorization codes, tokens, role credentials,
+// console sign-in tokens), as a service that lost its state would. The
+// organisation, the URL and the stats stay. Afterwards a cached client id
+// is unknown (InvalidClientException): only a new RegisterClient helps.
+func (s *Sandbox) Restart() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.retired = s.secretsLocked()
+	s.forgetIssued()
+}
+
+// forgetIssued empties the state of everything handed out; the caller holds
+// s.mu or owns s alone.
+func (s *Sandbox) forgetIssued() {
+	s.clients = map[string]*client{}
+	s.devices = map[string]*deviceAuth{}
+	s.userCode = map[string]*deviceAuth{}
+	s.codes = map[string]*authCode{}
+	s.tokens = map[string]*accessToken{}
+	s.refresh = map[string]*refreshToken{}
+	s.creds = map[string]*roleCredentials{}
+	s.signins = map[string]*signinToken{}
 }
 
 func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -299,13 +336,18 @@ func randomBytes(n int) []byte {
 // User is the name of the sandbox's signed-in user.
 func (s *Sandbox) User() string { return s.opts.User }
 
-// Secrets lists every secret the sandbox has handed out: client secrets,
-// access and refresh tokens, role keys and console sign-in tokens, so
-// tests can prove none of them leaks.
+// Secrets lists every secret the sandbox has handed out, before a Restart
+// too: client secrets, access and refresh tokens, role keys and console
+// sign-in tokens, so tests can prove none of them leaks.
 func (s *Sandbox) Secrets() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var out []string
+	return s.secretsLocked()
+}
+
+// secretsLocked is Secrets for a caller holding s.mu.
+func (s *Sandbox) secretsLocked() []string {
+	out := slices.Clone(s.retired)
 	for _, c := range s.clients {
 		out = append(out, c.secret)
 	}
