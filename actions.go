@@ -21,11 +21,20 @@ import (
 func identity(f *factory, ch aws.Choice, region string) launch.Identity {
 	return launch.Identity{
 		AccountID:   ch.Row.AccountID,
-		AccountName: ch.Row.AccountName,
+		AccountName: accountName(ch),
 		RoleName:    ch.Row.RoleName,
 		Session:     ch.Row.Session,
 		Region:      regionFor(f, ch, region),
 	}
+}
+
+// accountName is the chosen account's name, or its id when it was named by
+// id and no list told its name.
+func accountName(ch aws.Choice) string {
+	if ch.Row.AccountName == "" {
+		return ch.Row.AccountID
+	}
+	return ch.Row.AccountName
 }
 
 // regionFor picks the region: the flag, the environment, the preference,
@@ -60,7 +69,7 @@ func startShell(ctx context.Context, f *factory, s *aws.Sessions, ch aws.Choice,
 	}
 	shell := launch.Shell(f.Getenv)
 	fmt.Fprintf(f.ErrOut, "Starting %s as %s in %s (%s) until %s; `exit` to leave.\n",
-		shell, ch.Row.RoleName, ch.Row.AccountName, ch.Row.AccountID, creds.Expiration.Local().Format(time.Kitchen))
+		shell, ch.Row.RoleName, accountName(ch), ch.Row.AccountID, creds.Expiration.Local().Format(time.Kitchen))
 	return runWith(f, []string{shell}, creds, identity(f, ch, region))
 }
 
@@ -191,7 +200,7 @@ func openConsole(ctx context.Context, f *factory, s *aws.Sessions, ch aws.Choice
 	if o.Container != "" || o.UseContainer {
 		name := o.Container
 		if name == "" {
-			name = ch.Row.AccountName
+			name = accountName(ch)
 		}
 		open = launch.FirefoxContainer(name, open)
 	}
@@ -199,15 +208,23 @@ func openConsole(ctx context.Context, f *factory, s *aws.Sessions, ch aws.Choice
 	if o.Browser != "" {
 		b.Command = o.Browser
 	}
+	// The one-shot link is shown too: if no browser comes, the person can
+	// open it by hand; it works once, from this machine, for two minutes.
 	if err := b.Open(open); err != nil {
-		return fmt.Errorf("%w; use --print-url to get the URL instead", err)
+		fmt.Fprintf(f.ErrOut, "Could not open a browser (%v). Open this link in a browser on this machine within 2 minutes:\n%s\n", err, once.URL)
+	} else {
+		fmt.Fprintf(f.ErrOut, "Opening the AWS console as %s in %s… If no browser opens, open this link on this machine within 2 minutes:\n%s\n", ch.Row.RoleName, accountName(ch), once.URL)
 	}
-	if err := once.Wait(ctx, 2*time.Minute); err != nil {
-		return err
+	if err := once.Wait(ctx, consoleLinkLife); err != nil {
+		return fmt.Errorf("%w; `ssopick console --print-url` prints a console link to open anywhere", err)
 	}
-	fmt.Fprintf(f.ErrOut, "Opened the AWS console as %s in %s (%s).\n", ch.Row.RoleName, ch.Row.AccountName, ch.Row.AccountID)
+	fmt.Fprintf(f.ErrOut, "Opened the AWS console as %s in %s (%s).\n", ch.Row.RoleName, accountName(ch), ch.Row.AccountID)
 	return nil
 }
+
+// consoleLinkLife is how long the one-shot console link waits for the
+// browser.
+const consoleLinkLife = 2 * time.Minute
 
 // copyText puts text on the clipboard: the system's, else through the
 // terminal (OSC 52), which also works over SSH.

@@ -74,8 +74,19 @@ func TestExecPassesTheEnvironmentAndExitStatus(t *testing.T) {
 	if code != 7 {
 		t.Fatalf("exit %d, want the command's 7: %s", code, stderr)
 	}
-	if got := strings.TrimSpace(out); got != acct.Name+"|ViewOnlyAccess|unset|unset|us-east-1|ASIA" {
+	// Named by id with no list cached, the account is asked for directly
+	// and goes by its id.
+	if got := strings.TrimSpace(out); got != acct.ID+"|ViewOnlyAccess|unset|unset|us-east-1|ASIA" {
 		t.Errorf("the command saw %q", got)
+	}
+	if calls := e.srv.Stats().Calls["ListAccounts"]; calls != 0 {
+		t.Errorf("exec with an account id listed the organisation (%d ListAccounts calls)", calls)
+	}
+	// With a list cached, it goes by its name.
+	e.run(t, ssopickBinary, "list")
+	out = e.run(t, ssopickBinary, "exec", "-a", acct.ID, "-r", "ViewOnlyAccess", "--", "sh", "-c", `echo "$SSOPICK_ACCOUNT_NAME"`)
+	if got := strings.TrimSpace(out); got != acct.Name {
+		t.Errorf("with a list cached, SSOPICK_ACCOUNT_NAME is %q, want %q", got, acct.Name)
 	}
 	if stderr != "" {
 		t.Errorf("a failing command's status is passed on quietly, but stderr has %q", stderr)
@@ -222,7 +233,7 @@ func TestStatusForPrompts(t *testing.T) {
 	t.Parallel()
 	e, acct := signedInEnv(t)
 	e.env = append(e.env, "PATH="+filepath.Dir(ssopickBinary)+":"+os.Getenv("PATH"))
-	out := e.run(t, ssopickBinary, "exec", "-a", acct.ID, "-r", "ViewOnlyAccess", "--", "ssopick", "status", "--short")
+	out := e.run(t, ssopickBinary, "exec", "-a", acct.Name, "-r", "ViewOnlyAccess", "--", "ssopick", "status", "--short")
 	if !regexp.MustCompile(`^ViewOnlyAccess@` + acct.Name + ` (59m|1h00m)\n$`).MatchString(out) {
 		t.Errorf("status --short inside a role: %q", out)
 	}

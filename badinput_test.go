@@ -77,7 +77,9 @@ func TestBadInput(t *testing.T) {
 		{"bad --start-url", nil, nil, []string{"list", "--start-url", "a.awsapps.com", "--sso-region", "us-east-1"}, 1, "is not a URL"},
 		{"unknown --sso-region", nil, nil, []string{"list", "--start-url", "https://a.awsapps.com/start", "--sso-region", "moon-1"}, 1, "is not an AWS region name"},
 		{"unknown account", nil, nil, []string{"exec", "-a", "acme-nope", "-r", "ViewOnlyAccess", "--", "true"}, 1, "closest:"},
-		{"unknown role", nil, nil, []string{"exec", "-a", acct.ID, "-r", "NoSuchRole", "--", "true"}, 1, "closest:"},
+		{"unknown role", nil, nil, []string{"exec", "-a", acct.Name, "-r", "NoSuchRole", "--", "true"}, 1, "closest:"},
+		// An id is asked for directly, with no list: the portal refuses.
+		{"unknown role of an account id", nil, nil, []string{"exec", "-a", acct.ID, "-r", "NoSuchRole", "--", "true"}, 1, "you have no access to the role NoSuchRole"},
 		{"-a without -r", nil, nil, []string{"env", "-a", acct.ID}, 1, "-a ACCOUNT and -r ROLE go together"},
 		{"query matching nothing", nil, nil, []string{"list", "zzqqxx"}, 1, "use fewer letters"},
 		{"picker without a terminal", nil, nil, []string{"audit"}, 2, "needs a terminal"},

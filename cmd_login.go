@@ -1,10 +1,13 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/ssopick/ssopick/aws"
 )
 
 func newLoginCmd(f *factory) *cobra.Command {
@@ -17,8 +20,10 @@ func newLoginCmd(f *factory) *cobra.Command {
 		Short: "Sign in to IAM Identity Center and cache the token the AWS CLI shares",
 		Long: `Sign in to IAM Identity Center. The token is cached in ~/.aws/sso/cache in
 the AWS CLI's own format, so ssopick, the AWS CLI and the SDKs share one
-sign-in. An existing token that is valid or can be refreshed is reused unless
---force is given.
+sign-in. An existing sign-in that IAM Identity Center still accepts (checked
+with one small request, refreshing the token if needed) is reused unless
+--force is given; one the service no longer accepts (signed out of the
+portal, session ended by an administrator) is replaced by a new sign-in.
 
 The browser flow (authorization code with PKCE) is the default; the device
 code flow is used with --use-device-code, and wherever no browser can be
@@ -34,9 +39,13 @@ opened (for example over SSH).`,
 			}
 			for _, conn := range s.Conns {
 				if !force {
-					if until, ok := conn.SignedIn(cmd.Context()); ok {
-						fmt.Fprintf(f.ErrOut, "Already signed in to %s until %s.\n", conn.Session.Label(), until.Local().Format(time.Kitchen))
+					until, err := conn.SignedIn(cmd.Context())
+					if err == nil {
+						fmt.Fprintf(f.ErrOut, "Already signed in to %s until %s; `ssopick login --force` signs in again.\n", conn.Session.Label(), until.Local().Format(time.Kitchen))
 						continue
+					}
+					if !errors.Is(err, aws.ErrSignInRequired) {
+						return err
 					}
 				}
 				if err := signIn(cmd.Context(), f, conn, opts); err != nil {

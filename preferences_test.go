@@ -95,7 +95,9 @@ func TestPreferencesApply(t *testing.T) {
 		}
 	}
 	write("region = \"eu-central-1\"\n[[console]]\naccount = \"acme-au*\"\nservice = \"cloudwatch\"\n")
-	out := e.run(t, ssopickBinary, "console", "-a", acct.ID, "-r", "ViewOnlyAccess", "--print-url")
+	// The [[console]] rule names the account: -a by name (by id with no
+	// list cached, ssopick would not know the name to match).
+	out := e.run(t, ssopickBinary, "console", "-a", acct.Name, "-r", "ViewOnlyAccess", "--print-url")
 	if !strings.Contains(out, "cloudwatch%2Fhome%3Fregion%3Deu-central-1") {
 		t.Errorf("console URL ignores the preferences: %s", out)
 	}

@@ -15,38 +15,39 @@ type signInOptions struct {
 	NoBrowser  bool // print URLs instead of opening them
 }
 
-// signIn runs an interactive sign-in for conn's session on the terminal:
-// what to open and confirm goes to stderr.
+// signIn runs an interactive sign-in for conn's session on the terminal.
+// Whatever the flow, the URL (and code) go to stderr in full, so that a
+// missing or failing browser never leaves the person waiting on nothing.
 func signIn(ctx context.Context, f *factory, conn *aws.Conn, o signInOptions) error {
 	label := conn.Session.Label()
 	canOpen := !o.NoBrowser && f.Browser.CanOpen()
+	open := func(url string) {
+		if !canOpen {
+			return
+		}
+		if err := f.Browser.Open(url); err != nil {
+			fmt.Fprintf(f.ErrOut, "Could not open a browser (%v); open the URL above yourself.\n", err)
+		}
+	}
 	var tok *aws.Token
 	var err error
 	switch aws.ChooseFlow(o.DeviceCode, o.NoBrowser, canOpen) {
 	case aws.FlowDeviceCode:
 		tok, err = conn.Auth.SignInWithDeviceCode(ctx, func(d aws.DeviceCode) {
-			fmt.Fprintf(f.ErrOut, "Sign in to %s: open %s\nand confirm the code %s (valid until %s).\n",
-				label, d.VerificationURI, d.UserCode, d.ExpiresAt.Local().Format(time.Kitchen))
-			if canOpen {
-				if err := f.Browser.Open(d.VerificationURIComplete); err != nil {
-					fmt.Fprintf(f.ErrOut, "Could not open a browser (%v); open the URL yourself.\n", err)
-				}
-			}
-			fmt.Fprintln(f.ErrOut, "Waiting for approval…")
+			fmt.Fprintf(f.ErrOut, "Sign in to %s: open this URL in a browser on any device and confirm the code %s (valid until %s):\n%s\n",
+				label, d.UserCode, d.ExpiresAt.Local().Format(time.Kitchen), d.VerificationURIComplete)
+			open(d.VerificationURIComplete)
+			fmt.Fprintln(f.ErrOut, "Waiting for approval… (Ctrl-C to cancel)")
 		})
 	case aws.FlowBrowser:
 		tok, err = conn.Auth.SignInWithBrowser(ctx, func(url string) error {
-			if o.NoBrowser {
+			if canOpen {
+				fmt.Fprintf(f.ErrOut, "Sign in to %s in the browser window that opens. If none opens, open this URL in a browser on this machine:\n%s\n", label, url)
+			} else {
 				fmt.Fprintf(f.ErrOut, "Sign in to %s: open this URL in a browser on this machine:\n%s\n", label, url)
-				return nil
 			}
-			fmt.Fprintf(f.ErrOut, "Sign in to %s in the browser window that opens.\n", label)
-			if err := f.Browser.Open(url); err != nil {
-				// Keep listening: the person can still open the URL.
-				fmt.Fprintf(f.ErrOut, "Could not open a browser (%v). Open this URL in a browser on this machine:\n%s\n", err, url)
-				return nil
-			}
-			fmt.Fprintln(f.ErrOut, "Waiting for the browser…")
+			open(url)
+			fmt.Fprintln(f.ErrOut, "Waiting for the browser… (Ctrl-C to cancel; `ssopick login --use-device-code` signs in from another device)")
 			return nil
 		})
 	}

@@ -196,7 +196,7 @@ func portalError(what string, err error) error {
 	if errors.As(err, &unauthorized) {
 		return fmt.Errorf("%s: %w", what, ErrUnauthorized)
 	}
-	return fmt.Errorf("%s: %w", what, err)
+	return plainError(what, err)
 }
 
 // Catalogue is a session's rows as cached on disk.
@@ -205,6 +205,8 @@ type Catalogue struct {
 	StartURL  string
 	FetchedAt time.Time
 	Rows      []Row
+	// SaveErr says why a freshly fetched catalogue could not be cached.
+	SaveErr error
 }
 
 // CatalogueCache keeps one catalogue file per session under Dir

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -17,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/sso"
 	"github.com/aws/aws-sdk-go-v2/service/ssooidc"
+	"golang.org/x/net/http/httpproxy"
 )
 
 // requestTimeout bounds every single HTTP request to AWS.
@@ -43,6 +45,16 @@ func (e Environment) getenv(name string) string {
 	return e.Getenv(name)
 }
 
+// firstenv is the first of names that is set.
+func (e Environment) firstenv(names ...string) string {
+	for _, n := range names {
+		if v := e.getenv(n); v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
 // endpoint is the endpoint the person configured for a service through the
 // environment, as the SDKs resolve it: AWS_ENDPOINT_URL_<SERVICE>, then
 // AWS_ENDPOINT_URL, unless AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is true.
@@ -59,12 +71,18 @@ func (e Environment) endpoint(serviceEnvID string) string {
 
 // HTTPClient is the one HTTP client for every request ssopick makes
 // (sign-in, portal, STS, federation): a timeout per request, the CA bundle
-// of AWS_CA_BUNDLE, proxies from the environment and, with Debug, a log
-// line per request.
+// of AWS_CA_BUNDLE, HTTPS_PROXY/HTTP_PROXY/NO_PROXY, failures said as
+// NetworkErrors and, with Debug, a log line per request.
 func (e Environment) HTTPClient() (*http.Client, error) {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	// The catalogue runs 16 workers against one host.
 	tr.MaxIdleConnsPerHost = 32
+	proxy := (&httpproxy.Config{
+		HTTPProxy:  e.firstenv("HTTP_PROXY", "http_proxy"),
+		HTTPSProxy: e.firstenv("HTTPS_PROXY", "https_proxy"),
+		NoProxy:    e.firstenv("NO_PROXY", "no_proxy"),
+	}).ProxyFunc()
+	tr.Proxy = func(r *http.Request) (*url.URL, error) { return proxy(r.URL) }
 	if bundle := e.getenv("AWS_CA_BUNDLE"); bundle != "" {
 		pem, err := os.ReadFile(bundle)
 		if err != nil {
@@ -78,9 +96,9 @@ func (e Environment) HTTPClient() (*http.Client, error) {
 		}
 		tr.TLSClientConfig = &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12}
 	}
-	var rt http.RoundTripper = tr
+	var rt http.RoundTripper = explainTransport{next: tr}
 	if e.Debug != nil {
-		rt = debugTransport{next: tr, w: e.Debug}
+		rt = debugTransport{next: rt, w: e.Debug}
 	}
 	return &http.Client{Transport: rt, Timeout: requestTimeout}, nil
 }

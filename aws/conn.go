@@ -78,13 +78,17 @@ func (c *Conn) withToken(ctx context.Context, fn func(token string) error) error
 	if rerr != nil {
 		return rerr
 	}
-	return fn(fresh.AccessToken)
+	if err := fn(fresh.AccessToken); !errors.Is(err, ErrUnauthorized) {
+		return err
+	}
+	return fmt.Errorf("%w: IAM Identity Center no longer accepts the sign-in to %s (signed out of the portal, or the session was ended)", ErrSignInRequired, c.Session.Label())
 }
 
 // Cached returns the session's cached catalogue, or fs.ErrNotExist.
 func (c *Conn) Cached() (*Catalogue, error) { return c.Cache.Load(c.Session) }
 
-// Fetch lists the catalogue from the portal and caches it.
+// Fetch lists the catalogue from the portal and caches it; a failure to
+// cache it is in the catalogue's SaveErr, not an error of Fetch.
 func (c *Conn) Fetch(ctx context.Context, progress func(Progress)) (*Catalogue, error) {
 	var rows []Row
 	lister := &Lister{Portal: c.Portal, Pacer: c.Pacer}
@@ -100,9 +104,9 @@ func (c *Conn) Fetch(ctx context.Context, progress func(Progress)) (*Catalogue, 
 		return nil, err
 	}
 	cat := &Catalogue{Session: c.Session.Label(), StartURL: c.Session.StartURL, FetchedAt: c.now().UTC(), Rows: rows}
-	if err := c.Cache.Save(c.Session, cat); err != nil {
-		return nil, err
-	}
+	// A cache that cannot be written (read-only, full) costs the next run
+	// a listing, not this one its answer.
+	cat.SaveErr = c.Cache.Save(c.Session, cat)
 	return cat, nil
 }
 
@@ -121,12 +125,28 @@ func (c *Conn) Logout(ctx context.Context) error {
 	return c.Auth.Cache.DeleteRegistration(c.Session)
 }
 
-// SignedIn reports whether a token that works without a new sign-in exists,
-// and when it expires.
-func (c *Conn) SignedIn(ctx context.Context) (time.Time, bool) {
-	tok, err := c.Auth.Token(ctx)
+// SignedIn asks IAM Identity Center whether the cached sign-in still works
+// (one small listing call, refreshing the token once if it is refused) and
+// returns when it expires. A local expiry alone is not enough: the person
+// may have signed out of the portal, or an administrator ended the
+// session. The error wraps ErrSignInRequired when a sign-in is needed.
+func (c *Conn) SignedIn(ctx context.Context) (time.Time, error) {
+	err := c.withToken(ctx, func(token string) error {
+		err := c.Pacer.call(ctx, func() error {
+			_, err := c.Portal.ListAccounts(ctx, &sso.ListAccountsInput{AccessToken: &token, MaxResults: sdkaws.Int32(1)})
+			return err
+		})
+		if err != nil {
+			return portalError("check the sign-in to "+c.Session.Label(), err)
+		}
+		return nil
+	})
 	if err != nil {
-		return time.Time{}, false
+		return time.Time{}, err
 	}
-	return tok.ExpiresAt, true
+	tok, err := c.Auth.Cache.LoadToken(c.Session)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%w for %s: %w", ErrSignInRequired, c.Session.Label(), err)
+	}
+	return tok.ExpiresAt, nil
 }

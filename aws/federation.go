@@ -164,7 +164,7 @@ func ConsoleURL(ctx context.Context, client *http.Client, r ConsoleRequest) (str
 		if errors.As(err, &uerr) {
 			err = uerr.Err
 		}
-		return "", fmt.Errorf("request a console sign-in token from %s: %w", hostOf(r.Endpoint), err)
+		return "", plainError("request a console sign-in token from "+hostOf(r.Endpoint), err)
 	}
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))

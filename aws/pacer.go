@@ -102,7 +102,7 @@ func (p *Pacer) call(ctx context.Context, fn func() error) error {
 			return err
 		}
 		err := fn()
-		switch classify(err) {
+		switch classify(ctx, err) {
 		case callOK:
 			p.Success()
 			return nil
@@ -137,24 +137,36 @@ const (
 	callFatal
 )
 
-func classify(err error) callClass {
+// classify says what to do about a portal call's outcome. Listing and role
+// credentials are idempotent, so anything that may pass is retried:
+// throttling, 5xx, a connection reset or dropped (also when the answer was
+// cut off while being read) and a request that timed out. The caller's own
+// context ending, a refusal (4xx) and a problem no retry can mend (an
+// unknown host, an untrusted certificate) end the call.
+func classify(ctx context.Context, err error) callClass {
 	if err == nil {
 		return callOK
+	}
+	if ctx.Err() != nil {
+		return callFatal
+	}
+	var ne *NetworkError
+	if errors.As(err, &ne) && ne.Permanent {
+		return callFatal
 	}
 	var re *awshttp.ResponseError
 	if errors.As(err, &re) {
 		switch status := re.HTTPStatusCode(); {
 		case status == http.StatusTooManyRequests:
 			return callThrottled
-		case status >= 500:
+		case status >= 500, status < 300:
+			// A 2xx whose body could not be read was cut off mid-answer.
 			return callTransient
 		default:
 			return callFatal
 		}
 	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return callFatal
-	}
-	// No HTTP response at all: a reset connection or a timed-out request.
+	// No HTTP response at all: a reset or dropped connection, or a request
+	// that timed out.
 	return callTransient
 }

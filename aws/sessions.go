@@ -43,6 +43,12 @@ func OpenSessions(ctx context.Context, sessions []Session, env Environment) (*Se
 	return s, nil
 }
 
+func (s *Sessions) warn(msg string) {
+	if s.Warn != nil {
+		s.Warn(msg)
+	}
+}
+
 // Conn is the connection to the session labelled label (a row's Session).
 func (s *Sessions) Conn(label string) *Conn {
 	for _, c := range s.Conns {
@@ -87,24 +93,46 @@ var ErrRefreshUnderWay = errors.New("another refresh is under way")
 
 // Rows are the rows of every session, sorted.
 func (s *Sessions) Rows(ctx context.Context, o ListOptions) ([]Row, error) {
+	rows, pending, err := s.rows(ctx, s.Conns, o, s.SignIn)
+	if len(pending) > 0 {
+		return nil, pending[0].err
+	}
+	return rows, err
+}
+
+// signInNeeded is a session that could not be listed without a sign-in.
+type signInNeeded struct {
+	conn *Conn
+	err  error
+}
+
+// rows lists conns, signing in with signIn where it is given. Sessions
+// that need a sign-in nobody can give are returned apart, so that a caller
+// may go on with the others.
+func (s *Sessions) rows(ctx context.Context, conns []*Conn, o ListOptions, signIn func(context.Context, *Conn) error) ([]Row, []signInNeeded, error) {
 	var rows []Row
-	for _, c := range s.Conns {
-		cat, err := s.catalogue(ctx, c, o)
-		if err != nil {
-			return nil, err
+	var pending []signInNeeded
+	for _, c := range conns {
+		cat, err := s.catalogue(ctx, c, o, signIn)
+		switch {
+		case errors.Is(err, ErrSignInRequired):
+			pending = append(pending, signInNeeded{c, err})
+			continue
+		case err != nil:
+			return nil, nil, err
 		}
 		rows = append(rows, cat.Rows...)
 	}
-	if len(s.Conns) > 1 {
+	if len(conns) > 1 {
 		SortRows(rows) // each session's rows are sorted already
 	}
-	return rows, nil
+	return rows, pending, nil
 }
 
 // catalogue applies the cache rules to one session. A fetch that fails
 // for any reason but a needed sign-in or cancellation falls back to the
 // cached list, with a warning.
-func (s *Sessions) catalogue(ctx context.Context, c *Conn, o ListOptions) (*Catalogue, error) {
+func (s *Sessions) catalogue(ctx context.Context, c *Conn, o ListOptions, signIn func(context.Context, *Conn) error) (*Catalogue, error) {
 	cached, cerr := c.Cached()
 	if cerr == nil {
 		tooOld := Outdated(cached.FetchedAt, o.MaxAge, time.Now())
@@ -128,7 +156,6 @@ func (s *Sessions) catalogue(ctx context.Context, c *Conn, o ListOptions) (*Cata
 		progress = s.Progress(c)
 	}
 	var cat *Catalogue
-	signIn := s.SignIn
 	if o.Exclusive {
 		signIn = nil
 	}
@@ -138,12 +165,13 @@ func (s *Sessions) catalogue(ctx context.Context, c *Conn, o ListOptions) (*Cata
 	})
 	switch {
 	case err == nil:
+		if cat.SaveErr != nil {
+			s.warn(fmt.Sprintf("could not cache the list of %s (%v); the next run will list it again", c.Session.Label(), cat.SaveErr))
+		}
 		return cat, nil
 	case cerr == nil && !errors.Is(err, context.Canceled) && !errors.Is(err, ErrSignInRequired):
-		if s.Warn != nil {
-			s.Warn(fmt.Sprintf("could not refresh the list of %s (%v); using the one from %s",
-				c.Session.Label(), err, cached.FetchedAt.Local().Format(time.DateTime)))
-		}
+		s.warn(fmt.Sprintf("could not refresh the list of %s (%v); using the one from %s",
+			c.Session.Label(), err, cached.FetchedAt.Local().Format(time.DateTime)))
 		return cached, nil
 	case errors.Is(err, ErrSignInRequired):
 		return nil, err
@@ -163,34 +191,72 @@ const recheckAge = time.Minute
 
 // Find finds the role named by account (an id or a name, see AccountRows)
 // and role across every session, from the cached lists where they have it.
+// Sessions that can be listed without a sign-in are searched first: a
+// signed-out session never holds up a role found in a signed-in one.
 func (s *Sessions) Find(ctx context.Context, account, role string) (Choice, error) {
-	var searched []Row
-	for _, o := range []ListOptions{{Freshness: StaleWhileRefresh}, {Freshness: FreshOnly, MaxAge: recheckAge}} {
-		rows, err := s.Rows(ctx, o)
-		if err != nil {
-			return Choice{}, err
-		}
-		searched = rows
-		accountRows, err := AccountRows(rows, account)
-		if err != nil {
-			return Choice{}, err
-		}
-		var hits []Row
-		for _, r := range accountRows {
-			if r.RoleName == role {
-				hits = append(hits, r)
+	if IsAccountID(account) && len(s.Conns) == 1 {
+		// An account id needs no list: the role's credentials are asked
+		// for directly (a credential_process on a new laptop must not
+		// list a whole organisation first). A cached list still names it.
+		c := s.Conns[0]
+		if cat, err := c.Cached(); err == nil {
+			if ch, found, _ := s.match(cat.Rows, account, role); found {
+				return ch, nil
 			}
 		}
-		switch {
-		case len(hits) == 1:
-			return Choice{Row: hits[0], Conn: s.Conn(hits[0].Session)}, nil
-		case len(hits) > 1:
-			return Choice{}, fmt.Errorf("%s %s is in several SSO sessions (%s and %s); choose one with --sso-session", account, role, hits[0].Session, hits[1].Session)
-		case !s.anyOlderThan(recheckAge):
-			return Choice{}, &RoleNotFoundError{Account: account, Role: role, Rows: rows}
+		return Choice{Row: Row{AccountID: account, RoleName: role, Session: c.Session.Label()}, Conn: c}, nil
+	}
+	rows, pending, err := s.rows(ctx, s.Conns, ListOptions{Freshness: StaleWhileRefresh}, nil)
+	if err != nil {
+		return Choice{}, err
+	}
+	if ch, found, err := s.match(rows, account, role); found || err != nil {
+		return ch, err
+	}
+	for _, p := range pending {
+		if s.SignIn == nil {
+			return Choice{}, p.err
+		}
+		more, _, err := s.rows(ctx, []*Conn{p.conn}, ListOptions{Freshness: StaleWhileRefresh}, s.SignIn)
+		if err != nil {
+			return Choice{}, err
+		}
+		rows = append(rows, more...)
+	}
+	if ch, found, err := s.match(rows, account, role); found || err != nil {
+		return ch, err
+	}
+	if s.anyOlderThan(recheckAge) {
+		if rows, err = s.Rows(ctx, ListOptions{Freshness: FreshOnly, MaxAge: recheckAge}); err != nil {
+			return Choice{}, err
+		}
+		if ch, found, err := s.match(rows, account, role); found || err != nil {
+			return ch, err
 		}
 	}
-	return Choice{}, &RoleNotFoundError{Account: account, Role: role, Rows: searched}
+	return Choice{}, &RoleNotFoundError{Account: account, Role: role, Rows: rows}
+}
+
+// match finds account and role in rows: found is false when no row
+// answers; the error says the name is ambiguous.
+func (s *Sessions) match(rows []Row, account, role string) (Choice, bool, error) {
+	accountRows, err := AccountRows(rows, account)
+	if err != nil {
+		return Choice{}, false, err
+	}
+	var hits []Row
+	for _, r := range accountRows {
+		if r.RoleName == role {
+			hits = append(hits, r)
+		}
+	}
+	switch len(hits) {
+	case 0:
+		return Choice{}, false, nil
+	case 1:
+		return Choice{Row: hits[0], Conn: s.Conn(hits[0].Session)}, true, nil
+	}
+	return Choice{}, false, fmt.Errorf("%s %s is in several SSO sessions (%s and %s); choose one with --sso-session", account, role, hits[0].Session, hits[1].Session)
 }
 
 // anyOlderThan reports whether some session's cached list is older than age
@@ -213,6 +279,19 @@ type RoleNotFoundError struct {
 
 func (e *RoleNotFoundError) Error() string {
 	return fmt.Sprintf("no role %q in an account %q", e.Role, e.Account)
+}
+
+// IsAccountID reports whether s is an AWS account id: twelve digits.
+func IsAccountID(s string) bool {
+	if len(s) != 12 {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // AccountRows are the rows of the account a person named (with -a): the

@@ -142,14 +142,46 @@ func TestSessionsSignInHookAndFind(t *testing.T) {
 	// A role the account lacks, in a fresh list: no refetch, the rows to
 	// suggest from.
 	before := fx.srv.Stats().Calls["ListAccounts"]
-	_, err = s.Find(ctx, acct.ID, "NoSuchRole")
+	_, err = s.Find(ctx, acct.Name, "NoSuchRole")
 	var missing *RoleNotFoundError
 	if !errors.As(err, &missing) || len(missing.Rows) != fx.srv.Organisation().RoleCount() || fx.srv.Stats().Calls["ListAccounts"] != before {
 		t.Fatalf("missing role: %v", err)
 	}
 	// In a list older than a minute, it is looked for once more.
 	age(t, conn, 2*time.Minute)
-	if _, err = s.Find(ctx, acct.ID, "NoSuchRole"); !errors.As(err, &missing) || fx.srv.Stats().Calls["ListAccounts"] != before+1 {
+	if _, err = s.Find(ctx, acct.Name, "NoSuchRole"); !errors.As(err, &missing) || fx.srv.Stats().Calls["ListAccounts"] != before+1 {
 		t.Fatalf("missing role in an old list: %v, %d new ListAccounts calls", err, fx.srv.Stats().Calls["ListAccounts"]-before)
+	}
+}
+
+func TestAccountIDNeedsNoList(t *testing.T) {
+	t.Parallel()
+	fx := newFixture(t, sandbox.Options{Accounts: 8})
+	conn := fx.signedIn(t)
+	s := &Sessions{Conns: []*Conn{conn}}
+	ctx := context.Background()
+	acct := fx.srv.Organisation().Accounts[2]
+
+	ch, err := s.Find(ctx, acct.ID, "ViewOnlyAccess")
+	if err != nil || ch.Row.AccountID != acct.ID || ch.Row.AccountName != "" {
+		t.Fatalf("Find by id with no list: %+v, %v", ch.Row, err)
+	}
+	if _, err := s.Credentials(ctx, ch); err != nil {
+		t.Fatal(err)
+	}
+	if n := fx.srv.Stats().Calls["ListAccounts"]; n != 0 {
+		t.Errorf("an account id made %d ListAccounts calls, want none", n)
+	}
+	// A role the account lacks is the portal's refusal, said plainly.
+	ch, _ = s.Find(ctx, acct.ID, "NoSuchRole")
+	if _, err := s.Credentials(ctx, ch); err == nil || !strings.Contains(err.Error(), "you have no access to the role NoSuchRole") {
+		t.Errorf("credentials for a missing role: %v", err)
+	}
+	// With a list cached, the id gets its name.
+	if _, err := s.Rows(ctx, ListOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if ch, err := s.Find(ctx, acct.ID, "ViewOnlyAccess"); err != nil || ch.Row.AccountName != acct.Name {
+		t.Errorf("Find by id with a list: %+v, %v", ch.Row, err)
 	}
 }

@@ -146,10 +146,15 @@ func (a *Auth) refresh(ctx context.Context, tok *Token) (*Token, error) {
 		var grant *oidctypes.InvalidGrantException
 		var client *oidctypes.InvalidClientException
 		var expired *oidctypes.ExpiredTokenException
+		if errors.As(err, &client) {
+			// The service no longer knows the client: the next sign-in
+			// registers a new one.
+			_ = a.Cache.DeleteRegistration(a.Session)
+		}
 		if errors.As(err, &grant) || errors.As(err, &client) || errors.As(err, &expired) {
 			return nil, fmt.Errorf("%w: the sign-in to %s was revoked or has expired", ErrSignInRequired, a.Session.Label())
 		}
-		return nil, fmt.Errorf("refresh the sign-in to %s: %w", a.Session.Label(), err)
+		return nil, plainError("refresh the sign-in to "+a.Session.Label(), err)
 	}
 	next := *tok
 	next.AccessToken = sdkaws.ToString(out.AccessToken)
@@ -168,12 +173,32 @@ func (a *Auth) canRefresh(tok *Token) bool {
 	return tok.RefreshToken != "" && tok.ClientID != "" && a.now().Before(tok.RegistrationExpiresAt)
 }
 
-// registration returns a client registration for the given grant types,
-// reusing the cached one (shared with the AWS CLI) where it fits.
-func (a *Auth) registration(ctx context.Context, grants []string, redirectURI string) (*Registration, error) {
+// withRegistration runs use with a client registration for the given
+// grant types: the cached one (shared with the AWS CLI) where it fits, else
+// a new one. A cached registration the service no longer knows (it was
+// revoked, the service forgot it, its secret expired early) is discarded
+// and replaced once, without the person doing anything.
+func (a *Auth) withRegistration(ctx context.Context, grants []string, redirectURI string, use func(*Registration) error) (*Registration, error) {
 	if r, err := a.Cache.LoadRegistration(a.Session); err == nil && r.ExpiresAt.Sub(a.now()) > registrationMargin && fitsGrants(r, grants) {
-		return r, nil
+		err := use(r)
+		var client *oidctypes.InvalidClientException
+		if !errors.As(err, &client) {
+			return r, err
+		}
+		if err := a.Cache.DeleteRegistration(a.Session); err != nil {
+			return nil, err
+		}
 	}
+	r, err := a.register(ctx, grants, redirectURI)
+	if err != nil {
+		return nil, err
+	}
+	return r, use(r)
+}
+
+// register registers ssopick as a client of the session's Identity Center
+// and caches the registration.
+func (a *Auth) register(ctx context.Context, grants []string, redirectURI string) (*Registration, error) {
 	scopes := a.Session.Scopes
 	if len(scopes) == 0 {
 		scopes = DefaultScopes
@@ -190,7 +215,7 @@ func (a *Auth) registration(ctx context.Context, grants []string, redirectURI st
 	}
 	out, err := a.OIDC.RegisterClient(ctx, in)
 	if err != nil {
-		return nil, fmt.Errorf("register ssopick with IAM Identity Center in %s: %w", a.Session.Region, err)
+		return nil, plainError("register ssopick with IAM Identity Center in "+a.Session.Region, err)
 	}
 	r := &Registration{
 		ClientID:     sdkaws.ToString(out.ClientId),
@@ -244,15 +269,15 @@ func (a *Auth) SignInWithDeviceCode(ctx context.Context, show func(DeviceCode)) 
 	if a.Session.Name != "" {
 		grants = []string{grantDeviceCode, grantRefreshToken}
 	}
-	reg, err := a.registration(ctx, grants, "")
-	if err != nil {
-		return nil, err
-	}
-	dev, err := a.OIDC.StartDeviceAuthorization(ctx, &ssooidc.StartDeviceAuthorizationInput{
-		ClientId: &reg.ClientID, ClientSecret: &reg.ClientSecret, StartUrl: &a.Session.StartURL,
+	var dev *ssooidc.StartDeviceAuthorizationOutput
+	reg, err := a.withRegistration(ctx, grants, "", func(reg *Registration) (err error) {
+		dev, err = a.OIDC.StartDeviceAuthorization(ctx, &ssooidc.StartDeviceAuthorizationInput{
+			ClientId: &reg.ClientID, ClientSecret: &reg.ClientSecret, StartUrl: &a.Session.StartURL,
+		})
+		return err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("start the device sign-in for %s: %w", a.Session.Label(), err)
+		return nil, plainError("start the device sign-in for "+a.Session.Label(), err)
 	}
 	show(DeviceCode{
 		UserCode:                sdkaws.ToString(dev.UserCode),
@@ -289,7 +314,7 @@ func (a *Auth) SignInWithDeviceCode(ctx context.Context, show func(DeviceCode)) 
 		case errors.As(err, &expired):
 			return nil, errors.New("the sign-in code expired before it was approved; run the sign-in again")
 		default:
-			return nil, fmt.Errorf("wait for the sign-in to %s: %w", a.Session.Label(), err)
+			return nil, plainError("wait for the sign-in to "+a.Session.Label(), err)
 		}
 	}
 }
@@ -304,7 +329,8 @@ func (a *Auth) SignInWithBrowser(ctx context.Context, open func(url string) erro
 	}
 	defer ln.Close()
 	redirect := fmt.Sprintf("http://%s/oauth/callback", ln.Addr())
-	reg, err := a.registration(ctx, []string{grantAuthCode, grantRefreshToken}, "http://127.0.0.1/oauth/callback")
+	reg, err := a.withRegistration(ctx, []string{grantAuthCode, grantRefreshToken}, "http://127.0.0.1/oauth/callback",
+		func(reg *Registration) error { return a.checkClient(ctx, reg, redirect) })
 	if err != nil {
 		return nil, err
 	}
@@ -341,9 +367,26 @@ func (a *Auth) SignInWithBrowser(ctx context.Context, open func(url string) erro
 		Code: &res.code, CodeVerifier: &verifier, RedirectUri: &redirect,
 	})
 	if err != nil {
-		return nil, fmt.Errorf("finish the sign-in to %s: %w", a.Session.Label(), err)
+		return nil, plainError("finish the sign-in to "+a.Session.Label(), err)
 	}
 	return a.store(ctx, reg, out)
+}
+
+// checkClient asks the service whether it still knows reg's client before
+// a browser is sent to /authorize with it: a browser shown invalid_client
+// would leave the person stuck. Redeeming a made-up code costs one request
+// and answers InvalidGrantException for a known client,
+// InvalidClientException for an unknown one.
+func (a *Auth) checkClient(ctx context.Context, reg *Registration, redirect string) error {
+	_, err := a.OIDC.CreateToken(ctx, &ssooidc.CreateTokenInput{
+		ClientId: &reg.ClientID, ClientSecret: &reg.ClientSecret, GrantType: sdkaws.String(grantAuthCode),
+		Code: sdkaws.String("ssopick-client-check"), CodeVerifier: sdkaws.String(randomString(64)), RedirectUri: &redirect,
+	})
+	var client *oidctypes.InvalidClientException
+	if errors.As(err, &client) {
+		return err
+	}
+	return nil // anything else says nothing about the client: go on
 }
 
 type callbackResult struct {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"time"
 
 	"github.com/cli/browser"
 	"github.com/google/shlex"
@@ -24,6 +25,10 @@ type Browser struct {
 	// goroutine and hold up the wait for the command.
 	Stdout, Stderr io.Writer
 }
+
+// browserGrace is how long Open watches a browser command for an early
+// failure; a browser that is still running after it is taken as opened.
+const browserGrace = 300 * time.Millisecond
 
 // ErrNoBrowser means no way to open a browser is known here.
 var ErrNoBrowser = errors.New("no browser can be opened here")
@@ -46,11 +51,21 @@ func (b Browser) Open(url string) error {
 		cmd := exec.Command(args[0], append(args[1:], url)...)
 		cmd.Stdout, cmd.Stderr = b.Stdout, b.Stderr
 		// A browser started this way may run until it is closed: start it
-		// and move on, reaping it in the background.
+		// and move on, reaping it in the background. One that fails at
+		// once (BROWSER=false, a missing display) is reported, so the
+		// caller can say so instead of waiting on a page nobody sees.
 		if err := cmd.Start(); err != nil {
 			return fmt.Errorf("open the browser with %q: %w", args[0], err)
 		}
-		go func() { _ = cmd.Wait() }()
+		exited := make(chan error, 1)
+		go func() { exited <- cmd.Wait() }()
+		select {
+		case err := <-exited:
+			if err != nil {
+				return fmt.Errorf("the browser command %q failed (%v)", args[0], err)
+			}
+		case <-time.After(browserGrace):
+		}
 		return nil
 	}
 	if !b.CanOpen() {
