@@ -243,9 +243,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case setupDoneMsg:
 		return m, m.onSetupDone(msg)
 	case browserOpenedMsg:
-		if msg.err != nil {
-			m.status = "Could not open a browser: " + msg.err.Error()
-		}
+		m.onBrowserOpened(msg)
 		return m, nil
 	case stateSavedMsg:
 		if msg.err != nil {
@@ -253,8 +251,14 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	case tea.KeyPressMsg:
+		if m.tooSmall() {
+			return m.tooSmallKey(msg) // nobody can see what a key would do
+		}
 		return m.onKey(msg)
 	case tea.PasteMsg:
+		if m.tooSmall() {
+			return m, nil
+		}
 		if m.screen == screenPicker {
 			return m, m.updateQuery(msg)
 		}
@@ -419,6 +423,10 @@ func (m *Model) onFetched(msg fetchDoneMsg) tea.Cmd {
 	case msg.err == nil:
 		s.rows, s.fetchedAt = msg.cat.Rows, msg.cat.FetchedAt
 		m.mergeRows()
+		m.status = "" // an earlier failure no longer holds
+		if msg.cat.SaveErr != nil {
+			m.status = fmt.Sprintf("Could not cache the list of %s (%v); the next start will list it again.", s.src.Label(), msg.cat.SaveErr)
+		}
 	case errors.Is(msg.err, context.Canceled):
 	case errors.Is(msg.err, aws.ErrSignInRequired):
 		s.signedIn, s.needsIn = false, true

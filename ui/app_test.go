@@ -79,6 +79,53 @@ func TestScreens(t *testing.T) {
 	t.Run("too-small/30x6", func(t *testing.T) {
 		teatest.RequireEqualOutput(t, []byte(frame(t, newTestApp(signedIn("acme")), 30, 6, "too small", nil)))
 	})
+	t.Run("too-small/20x5", func(t *testing.T) {
+		teatest.RequireEqualOutput(t, []byte(frame(t, newTestApp(signedIn("acme")), 20, 5, "q quits", nil)))
+	})
+	t.Run("signin/40x8", func(t *testing.T) {
+		teatest.RequireEqualOutput(t, []byte(frame(t, newTestApp(&fakeSource{label: "acme"}), 40, 8, "WDJB-MJHT", nil)))
+	})
+
+	// Errors and sign-in URLs are shown whole, wrapped to the width; the
+	// list gives up lines for them.
+	refreshError := func() *Model {
+		src := &fakeSource{label: "acme", cached: testRows("acme"), signedIn: true, fetchErr: errSDK}
+		return New(Options{Sources: []Source{src}, MaxAge: time.Second, Now: func() time.Time { return testNow }, Browser: &fakeBrowser{}})
+	}
+	for _, sz := range []struct{ w, h int }{{80, 24}, {120, 40}, {50, 20}, {40, 8}} {
+		t.Run(fmt.Sprintf("refresh-error/%dx%d", sz.w, sz.h), func(t *testing.T) {
+			teatest.RequireEqualOutput(t, []byte(frame(t, refreshError(), sz.w, sz.h, "Could not", nil)))
+		})
+	}
+	signInError := func() *Model {
+		return newTestApp(&fakeSource{label: "acme", signInErr: fmt.Errorf("sign in to acme: %w", errSDK)})
+	}
+	for _, sz := range []struct{ w, h int }{{80, 24}, {40, 8}} {
+		t.Run(fmt.Sprintf("signin-error/%dx%d", sz.w, sz.h), func(t *testing.T) {
+			teatest.RequireEqualOutput(t, []byte(frame(t, signInError(), sz.w, sz.h, "try again", nil)))
+		})
+	}
+	// --no-browser without --use-device-code: the authorize URL, to open
+	// by hand on this machine.
+	noBrowser := func() *Model {
+		return New(Options{Sources: []Source{&fakeSource{label: "acme", authorizeURL: authorizeURL}}, NoBrowser: true,
+			MaxAge: time.Hour, Now: func() time.Time { return testNow }})
+	}
+	for _, sz := range []struct{ w, h int }{{80, 24}, {40, 8}} {
+		t.Run(fmt.Sprintf("signin-browser/%dx%d", sz.w, sz.h), func(t *testing.T) {
+			teatest.RequireEqualOutput(t, []byte(frame(t, noBrowser(), sz.w, sz.h, "Waiting for the sign-in", nil)))
+		})
+	}
+	t.Run("signin-browser-failed/80x24", func(t *testing.T) {
+		m := New(Options{Sources: []Source{&fakeSource{label: "acme", authorizeURL: authorizeURL}},
+			Browser: failingBrowser{}, MaxAge: time.Hour, Now: func() time.Time { return testNow }})
+		teatest.RequireEqualOutput(t, []byte(frame(t, m, 80, 24, "Could not open", nil)))
+	})
+	t.Run("signin-copied/80x24", func(t *testing.T) {
+		teatest.RequireEqualOutput(t, []byte(frame(t, newTestApp(&fakeSource{label: "acme"}), 80, 24, "WDJB-MJHT", func(tm *teatest.TestModel) {
+			tm.Type("c")
+		})))
+	})
 }
 
 func TestFilteredScreenHighlightsMatches(t *testing.T) {

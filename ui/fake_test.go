@@ -21,8 +21,13 @@ type fakeSource struct {
 	fetched   []aws.Row // what a fetch returns
 	signedIn  bool
 	fetchGate chan struct{} // when set, Fetch waits for it
-	fetches   int
-	signIns   int
+	fetchErr  error         // when set, Fetch fails with it
+	signInErr error         // when set, the device sign-in fails with it
+	// authorizeURL, when set, makes the browser sign-in open it and wait
+	// (the person never signs in); else it succeeds at once.
+	authorizeURL string
+	fetches      int
+	signIns      int
 }
 
 func (f *fakeSource) Label() string { return f.label }
@@ -49,11 +54,21 @@ func (f *fakeSource) SignInDevice(ctx context.Context, show func(aws.DeviceCode)
 	f.mu.Unlock()
 	show(aws.DeviceCode{UserCode: "WDJB-MJHT", VerificationURI: "https://device.sso.us-east-1.amazonaws.com/",
 		VerificationURIComplete: "https://device.sso.us-east-1.amazonaws.com/?user_code=WDJB-MJHT", ExpiresAt: testNow.Add(10 * time.Minute)})
+	if f.signInErr != nil {
+		return time.Time{}, f.signInErr
+	}
 	<-ctx.Done() // approval never comes; the test cancels or quits
 	return time.Time{}, ctx.Err()
 }
 
 func (f *fakeSource) SignInBrowser(ctx context.Context, open func(string) error) (time.Time, error) {
+	if f.authorizeURL != "" {
+		if err := open(f.authorizeURL); err != nil {
+			return time.Time{}, err
+		}
+		<-ctx.Done()
+		return time.Time{}, ctx.Err()
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.signIns++
@@ -71,6 +86,9 @@ func (f *fakeSource) Fetch(ctx context.Context, progress func(aws.Progress)) (*a
 		case <-ctx.Done():
 			return nil, ctx.Err()
 		}
+	}
+	if f.fetchErr != nil {
+		return nil, f.fetchErr
 	}
 	rows := f.fetched
 	if rows == nil {
@@ -106,3 +124,18 @@ type fakeBrowser struct{ opened []string }
 
 func (b *fakeBrowser) Open(url string) error { b.opened = append(b.opened, url); return nil }
 func (b *fakeBrowser) CanOpen() bool         { return false }
+
+// failingBrowser can open, it says, but every attempt fails.
+type failingBrowser struct{}
+
+func (failingBrowser) Open(string) error {
+	return errors.New(`exec: "xdg-open": executable file not found in $PATH`)
+}
+func (failingBrowser) CanOpen() bool { return true }
+
+// errSDK is an unshortened error of the AWS SDK, as the portal gives
+// it when the network is down.
+var errSDK = errors.New(`operation error SSO: ListAccounts, https response error StatusCode: 0, RequestID: , request send failed, Get "https://portal.sso.us-east-1.amazonaws.com/assignment/accounts?max_result=100": dial tcp: lookup portal.sso.us-east-1.amazonaws.com on 127.0.0.53:53: no such host`)
+
+// authorizeURL is a browser sign-in URL of realistic length.
+const authorizeURL = "https://oidc.us-east-1.amazonaws.com/authorize?response_type=code&client_id=e3RfV2x1dFZfY0FqZUJ4dWlJT2VfUXVzLWVhc3QtMQ&redirect_uri=http%3A%2F%2F127.0.0.1%3A43617%2Foauth%2Fcallback&state=8f1c2f7e-3b9d-4a51-9c7e-2f6d1a0b5e44&code_challenge_method=S256&scopes=sso%3Aaccount%3Aaccess&code_challenge=Qm9vdHN0cmFwcGluZ0NoYWxsZW5nZVZhbHVlWFla"

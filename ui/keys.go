@@ -4,6 +4,10 @@ import "charm.land/bubbles/v2/key"
 
 // keyMap holds every binding, so help is generated from what is really
 // bound. Keys that type into the query line are not listed here.
+//
+// Words: the "sign-in URL" is the Identity Center sign-in, where the
+// person approves the device code or logs in; the "console link" is the
+// AWS console login link of a role.
 type keyMap struct {
 	Up, Down, PageUp, PageDown, Home, End key.Binding
 	Choose, Star, Refresh, Clear, Help    key.Binding
@@ -37,14 +41,15 @@ func newKeyMap(star, refresh string) keyMap {
 		Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit:     key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
 
-		Console: key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "open the console")),
-		Shell:   key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "start a shell")),
-		Exports: key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "print exports")),
-		CopyURL: key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "copy console URL")),
+		// The actions screen lists these with their help.
+		Console: key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "open the AWS console")),
+		Shell:   key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "start a shell with the role's credentials")),
+		Exports: key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "print the export statements")),
+		CopyURL: key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "copy console link")),
 		Back:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
 
-		OpenBrowser:   key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open the browser again")),
-		CopySignInURL: key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy the URL")),
+		OpenBrowser:   key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open the sign-in URL in a browser")),
+		CopySignInURL: key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy the sign-in URL")),
 	}
 }
 

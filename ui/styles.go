@@ -18,6 +18,7 @@ type Styles struct {
 	SignIn     lipgloss.Style // "sign in to …" rows
 	Status     lipgloss.Style
 	Error      lipgloss.Style
+	Notice     lipgloss.Style // feedback on a key ("Copied …")
 	Code       lipgloss.Style // the device user code
 	Key        lipgloss.Style // key names in hints
 	ActionName lipgloss.Style
@@ -42,6 +43,7 @@ func NewStyles(isDark bool) Styles {
 		SignIn:     lipgloss.NewStyle().Foreground(accent).Italic(true),
 		Status:     lipgloss.NewStyle().Foreground(dim),
 		Error:      lipgloss.NewStyle().Foreground(warn).Bold(true),
+		Notice:     lipgloss.NewStyle().Foreground(accent),
 		Code:       lipgloss.NewStyle().Bold(true).Reverse(true).Padding(0, 1),
 		Key:        lipgloss.NewStyle().Foreground(accent).Bold(true),
 		ActionName: lipgloss.NewStyle().Bold(true),
