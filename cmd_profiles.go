@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"os"
+	"os/exec"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
 
@@ -19,11 +21,14 @@ func newProfilesCmd(f *factory) *cobra.Command {
 		Use:   "profiles [--write] [--style sso|process]",
 		Short: "Print, or write into ~/.aws/config, one profile per account and role",
 		Long: `Print one AWS config profile per account and role you may use, named
-<account-name>.<role>. With --write they go into ~/.aws/config inside a
-marked block that ssopick owns: writing again updates it (roles that vanished
-are pruned) and never changes a byte outside it; the previous file is kept
-as config.bak. --style sso uses the AWS CLI's sso_session settings; --style
-process calls ssopick credential-process.`,
+<account-name>.<role>; where two rows would share a name, the account id
+(two accounts of one name) or the session (one name in two sessions) is
+appended. With --write they go into ~/.aws/config inside a marked block that
+ssopick owns: writing again updates it (roles that vanished are pruned) and
+never changes a byte outside it; the previous file is kept as config.bak.
+A symlinked config is written through to the file it points at. --style sso
+uses the AWS CLI's sso_session settings; --style process calls ssopick
+credential-process by the ssopick on your PATH.`,
 		Example: `  ssopick profiles
   ssopick profiles --write
   ssopick profiles --write --style process`,
@@ -32,6 +37,10 @@ process calls ssopick credential-process.`,
 			st := aws.ProfileStyle(style)
 			if st != aws.StyleSSO && st != aws.StyleProcess {
 				return fmt.Errorf("unknown --style %q; use sso or process", style)
+			}
+			// A damaged block is refused before any sign-in or network call.
+			if _, err := profilesTaken(f.Paths.AWSConfig); err != nil {
+				return err
 			}
 			s, err := f.openSessions(cmd.Context(), f.ErrIsTerminal)
 			if err != nil {
@@ -49,17 +58,16 @@ process calls ssopick credential-process.`,
 			for _, c := range s.Conns {
 				bySession[c.Session.Label()] = c.Session
 			}
-			old, err := os.ReadFile(f.Paths.AWSConfig)
-			if err != nil && !os.IsNotExist(err) {
-				return fmt.Errorf("read %s: %w", f.Paths.AWSConfig, err)
-			}
-			self, err := os.Executable()
+			taken, err := profilesTaken(f.Paths.AWSConfig) // again: the list may have taken a sign-in
 			if err != nil {
-				self = "ssopick"
+				return err
 			}
-			block, skipped := aws.ProfilesBlock(rows, bySession, st, self, aws.ProfilesOutsideBlock(old))
-			for _, name := range skipped {
-				fmt.Fprintf(f.ErrOut, "Skipped [profile %s]: a profile of that name exists outside ssopick's block.\n", name)
+			block, skipped, err := aws.ProfilesBlock(rows, bySession, st, stableProgramPath(), taken)
+			if err != nil {
+				return err
+			}
+			for _, sk := range skipped {
+				fmt.Fprintf(f.ErrOut, "Skipped [profile %s]: %s.\n", sk.Name, sk.Reason)
 			}
 			if !write {
 				_, err := f.Out.Write(block)
@@ -81,4 +89,45 @@ process calls ssopick credential-process.`,
 	cmd.Flags().StringVar(&style, "style", "sso", "how profiles get credentials: sso or process")
 	cmd.Flags().BoolVar(&refresh, "refresh", false, "fetch the list from IAM Identity Center first")
 	return cmd
+}
+
+// stableProgramPath is the path a process-style profile runs ssopick by:
+// the ssopick found on PATH when it is this very program (a Homebrew, nix
+// or mise link such as /opt/homebrew/bin/ssopick, which survives upgrades,
+// where os.Executable names the versioned directory behind it), else
+// os.Executable, else plain "ssopick".
+func stableProgramPath() string {
+	self, err := os.Executable()
+	if err != nil {
+		return "ssopick"
+	}
+	onPath, err := exec.LookPath("ssopick")
+	if err != nil {
+		return self
+	}
+	return sameProgram(self, onPath)
+}
+
+// sameProgram is onPath when it is an absolute path to the same file as
+// self, else self.
+func sameProgram(self, onPath string) string {
+	if !filepath.IsAbs(onPath) {
+		return self
+	}
+	a, err1 := os.Stat(self)
+	b, err2 := os.Stat(onPath)
+	if err1 != nil || err2 != nil || !os.SameFile(a, b) {
+		return self
+	}
+	return filepath.Clean(onPath)
+}
+
+// profilesTaken are the profile names defined outside ssopick's block in
+// the config at path; a damaged block is an error.
+func profilesTaken(path string) (map[string]bool, error) {
+	old, err := os.ReadFile(path)
+	if err != nil && !os.IsNotExist(err) {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	return aws.ProfilesOutsideBlock(path, old)
 }

@@ -12,12 +12,20 @@ import (
 
 // WritePrivateFile replaces path atomically (temp file, fsync, rename) with
 // mode 0600, creating its directory with mode 0700. A reader sees the old
-// file or the new one, never a part.
+// file or the new one, never a part. The mode is 0600 even when the file it
+// replaces was looser (a token file someone made 0644 becomes private
+// again).
 func WritePrivateFile(path string, data []byte) error {
+	return writeFileMode(path, data, 0o600)
+}
+
+// writeFileMode is WritePrivateFile with mode perm instead of 0600. The
+// directory, when created, is still 0700.
+func writeFileMode(path string, data []byte, perm os.FileMode) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return fmt.Errorf("create %s: %w", filepath.Dir(path), err)
 	}
-	if err := replaceFile(path, data); err != nil {
+	if err := replaceFile(path, data, perm); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil

@@ -9,8 +9,10 @@ import (
 
 // replaceFile writes data to a temp file beside path, flushes it and
 // renames it over path (MoveFileEx with MOVEFILE_REPLACE_EXISTING), which
-// renameio does not support on Windows.
-func replaceFile(path string, data []byte) error {
+// renameio does not support on Windows. perm is not applied: Windows keeps
+// access in ACLs, and a new file inherits those of its directory (the
+// user's profile, private to them).
+func replaceFile(path string, data []byte, _ os.FileMode) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
 	if err != nil {
 		return err
