@@ -17,8 +17,9 @@ func newExecCmd(f *factory) *cobra.Command {
 		Use:   "exec -a ACCOUNT -r ROLE -- COMMAND [ARGS...]",
 		Short: "Run a command with a role's credentials in its environment",
 		Long: `Run COMMAND with the role's temporary credentials in its environment (the
-same variables as ssopick shell). Signals are passed on to it, and ssopick
-exits with its status. -a takes an account id or exact name, -r a role name.`,
+same variables as ssopick shell), and exit with its status. Ctrl-C and
+Ctrl-\ reach it once, from the terminal; SIGTERM and SIGHUP sent to ssopick
+alone are passed on to it. -a takes an account id or exact name, -r a role name.`,
 		Example: `  ssopick exec -a 123456789012 -r ViewOnlyAccess -- aws s3 ls
   ssopick exec -a acme-audit -r ViewOnlyAccess -- terraform plan`,
 		Args: cobra.MinimumNArgs(1),

@@ -289,3 +289,27 @@ func TestCredentialProcessWithoutAListAsksDirectly(t *testing.T) {
 	}
 	t.Logf("credential-process with no cached list: %v", time.Since(start).Round(time.Millisecond))
 }
+
+func TestUnwritableCacheStillLists(t *testing.T) {
+	t.Parallel()
+	e, acct := signedInEnv(t)
+	// A cache directory that cannot be created (a file is in its way):
+	// what a read-only or full disk looks like, also to root.
+	blocker := filepath.Join(e.home, "not-a-directory")
+	if err := os.WriteFile(blocker, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	e.env = append(e.env, "XDG_CACHE_HOME="+blocker)
+	for range 2 {
+		out, stderr, code := e.try(ssopickBinary, "list", "--json")
+		var rows []aws.Row
+		if err := json.Unmarshal([]byte(out), &rows); code != 0 || err != nil || len(rows) != e.srv.Organisation().RoleCount() {
+			t.Fatalf("list with an unwritable cache: exit %d, %d rows, %v\n%s", code, len(rows), err, stderr)
+		}
+		if !strings.Contains(stderr, "could not cache the list of acme") {
+			t.Errorf("no warning about the cache: %q", stderr)
+		}
+	}
+	e.run(t, ssopickBinary, "exec", "-a", acct.Name, "-r", "ViewOnlyAccess", "--", "true")
+	e.run(t, ssopickBinary, "credential-process", "-a", acct.ID, "-r", "ViewOnlyAccess")
+}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/ssopick/ssopick/aws"
 	"github.com/ssopick/ssopick/launch"
+	"github.com/ssopick/ssopick/ui"
 )
 
 // IO are the process's streams and whether each is a terminal.
@@ -20,13 +21,41 @@ type IO struct {
 	In     io.Reader
 	Out    io.Writer
 	ErrOut io.Writer
-	// InIsTerminal and OutIsTerminal decide whether the picker can run;
+	// InIsTerminal and OutIsTerminal decide whether the picker runs on
+	// stdin and stdout or on the controlling terminal (OpenTTY);
 	// OutIsTerminal chooses between tables and tab-separated output;
 	// ErrIsTerminal whether progress is drawn and a sign-in can be asked
 	// for.
 	InIsTerminal  bool
 	OutIsTerminal bool
 	ErrIsTerminal bool
+	// OpenTTY opens the controlling terminal for the picker when stdin or
+	// stdout is not one; nil (tests) or an error means there is none.
+	OpenTTY func() (in, out *os.File, err error)
+}
+
+// pickerTerminal is where the picker reads keys and draws: stdin and
+// stdout when both are terminals; otherwise, as fzf does, the controlling
+// terminal (/dev/tty), so that the picker works inside $(…) and pipes and
+// stdout carries only the result. ok is false when there is no terminal at
+// all. release closes what was opened.
+func (t IO) pickerTerminal() (in io.Reader, out io.Writer, release func(), ok bool) {
+	if t.InIsTerminal && t.OutIsTerminal {
+		return t.In, t.Out, func() {}, true
+	}
+	if t.OpenTTY == nil {
+		return nil, nil, nil, false
+	}
+	ttyIn, ttyOut, err := t.OpenTTY()
+	if err != nil {
+		return nil, nil, nil, false
+	}
+	return ttyIn, ttyOut, func() {
+		ttyIn.Close()
+		if ttyOut != ttyIn {
+			ttyOut.Close()
+		}
+	}, true
 }
 
 // factory holds what commands share: the process's state (streams,
@@ -68,6 +97,7 @@ func newFactory(in *os.File, out, errOut *os.File) (*factory, error) {
 			InIsTerminal:  term.IsTerminal(in.Fd()),
 			OutIsTerminal: term.IsTerminal(out.Fd()),
 			ErrIsTerminal: term.IsTerminal(errOut.Fd()),
+			OpenTTY:       ui.OpenTerminal,
 		},
 		Prefs:   prefs,
 		Paths:   paths,

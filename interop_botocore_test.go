@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/ssopick/ssopick/aws"
@@ -77,6 +78,9 @@ func (e *binEnv) run(t *testing.T, name string, args ...string) string {
 func (e *binEnv) try(name string, args ...string) (string, string, int) {
 	cmd := exec.Command(name, args...)
 	cmd.Env = e.env
+	// A session of its own: no controlling terminal, as in CI, even when
+	// the tests run from one (the picker would open /dev/tty).
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
 	var stdout, stderr strings.Builder
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()

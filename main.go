@@ -13,8 +13,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/spf13/cobra"
 
@@ -22,13 +20,15 @@ import (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, cancel := context.WithCancelCause(context.Background())
+	stop := cancelOnSignals(cancel)
 	f, err := newFactory(os.Stdin, os.Stdout, os.Stderr)
 	if err == nil {
 		err = newRootCmd(f).ExecuteContext(ctx)
 	}
 	stop()
 	if err != nil {
+		err = withSignal(err, context.Cause(ctx))
 		if msg := userMessage(err); msg != "" {
 			fmt.Fprintln(os.Stderr, "ssopick:", msg)
 		}
@@ -44,7 +44,16 @@ func newRootCmd(f *factory) *cobra.Command {
 		Short: "Pick an AWS account and role from IAM Identity Center and use it",
 		Long: `ssopick signs in to AWS IAM Identity Center (AWS SSO) once, shows every
 account and role you may use in one list, and opens the AWS console or a
-shell with that role's temporary credentials.`,
+shell with that role's temporary credentials.
+
+The picker draws on the terminal even when stdout is captured, as fzf does:
+URL=$(ssopick console --print-url) leaves only the URL on stdout.
+
+Exit status: 0 done; 1 failed; 2 the picker was wanted but there is no
+terminal; 130 the picker was left without a choice (Ctrl-C, or Esc on an
+empty query, as fzf) or ssopick was interrupted; 128+N stopped by signal N
+(129 SIGHUP, 131 SIGQUIT, 143 SIGTERM); exec and shell pass on the
+command's status.`,
 		Example: `  ssopick                      # pick a role, then open the console, a shell, …
   ssopick console prod pay     # pick with the query filled in; Enter opens the console
   ssopick shell audit          # Enter starts a shell with the role's credentials

@@ -79,11 +79,14 @@ func pickAndAct(ctx context.Context, f *factory, mode ui.Mode, args []string, o 
 }
 
 // runPicker opens the picker with the query pre-filled and returns the
-// choice; ui.ActionNone if the person quit.
+// choice; errCancelled if the person quit. The picker draws on the
+// terminal, /dev/tty if stdout is a pipe; stdout gets only the result.
 func runPicker(ctx context.Context, f *factory, mode ui.Mode, args []string, o pickOptions) (*aws.Sessions, aws.Choice, ui.Action, error) {
-	if !f.OutIsTerminal || !f.InIsTerminal {
+	in, out, release, ok := f.pickerTerminal()
+	if !ok {
 		return nil, aws.Choice{}, ui.ActionNone, &exitError{code: 2, err: errors.New("the picker needs a terminal; in scripts use `ssopick list`, or name the role with -a and -r")}
 	}
+	defer release()
 	opts := ui.Options{
 		Query:      strings.Join(args, " "),
 		Mode:       mode,
@@ -125,9 +128,14 @@ func runPicker(ctx context.Context, f *factory, mode ui.Mode, args []string, o p
 	for _, conn := range s.Conns {
 		opts.Sources = append(opts.Sources, ui.ConnSource{Conn: conn})
 	}
-	res, err := ui.Run(ctx, opts, f.In, f.Out)
-	if err != nil || res.Action == ui.ActionNone {
+	res, err := ui.Run(ctx, opts, in, out)
+	if err != nil {
 		return nil, aws.Choice{}, ui.ActionNone, err
+	}
+	if res.Action == ui.ActionNone {
+		// Left without a choice (Ctrl-C, or Esc on an empty query): 130,
+		// as fzf, so that `ssopick console && next-step` stops there.
+		return nil, aws.Choice{}, ui.ActionNone, errCancelled
 	}
 	conn := s.Conn(res.Row.Session)
 	if conn == nil {

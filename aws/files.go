@@ -34,12 +34,19 @@ func writeFileMode(path string, data []byte, perm os.FileMode) error {
 // lockFile takes an exclusive advisory lock on path (created 0600 with its
 // directory), waiting while ctx lives, and returns the unlock function. It
 // guards read-modify-write cycles across ssopick processes.
+//
+// A lock that cannot be created (a read-only or full cache directory) is
+// no lock at all rather than a failure: the work goes on unguarded, as a
+// person whose cache cannot be written still needs their credentials.
 func lockFile(ctx context.Context, path string) (func(), error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return nil, fmt.Errorf("create %s: %w", filepath.Dir(path), err)
+		return func() {}, nil
 	}
 	l := flock.New(path, flock.SetPermissions(0o600))
 	ok, err := l.TryLockContext(ctx, 20*time.Millisecond)
+	if err != nil && ctx.Err() == nil {
+		return func() {}, nil // the lock file cannot be opened: see above
+	}
 	if err != nil {
 		return nil, fmt.Errorf("lock %s: %w", path, err)
 	}

@@ -4,5 +4,11 @@ package launch
 
 import "os"
 
-// forwarded are the signals passed on to the child: Windows has Ctrl-C.
-var forwarded = []os.Signal{os.Interrupt}
+// swallowed: Ctrl-C reaches every process attached to the console, the
+// child included, so ssopick only catches it to outlive the child and pass
+// its status on.
+var swallowed = []os.Signal{os.Interrupt}
+
+// forwarded: none. Windows cannot deliver a signal to one other process,
+// and the console's events already reach the child.
+var forwarded []os.Signal

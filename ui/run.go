@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 
 	tea "charm.land/bubbletea/v2"
 )
@@ -14,11 +15,21 @@ import (
 func Run(ctx context.Context, opts Options, in io.Reader, out io.Writer) (Result, error) {
 	m := New(opts)
 	defer m.cancel()
-	// Signals are the caller's: SIGINT and SIGTERM cancel ctx, which ends
-	// the program with an error, so the process exits non-zero.
+	// Signals are the caller's: SIGINT, SIGTERM, SIGHUP and SIGQUIT cancel
+	// ctx, which ends the program with an error wrapping context.Canceled
+	// after the terminal is restored, so the process exits non-zero.
 	p := tea.NewProgram(m, tea.WithContext(ctx), tea.WithInput(in), tea.WithOutput(out), tea.WithoutSignalHandler())
 	if _, err := p.Run(); err != nil {
 		return Result{}, fmt.Errorf("run the picker: %w", err)
 	}
 	return m.Result(), nil
+}
+
+// OpenTerminal opens the controlling terminal for reading keys and drawing
+// (/dev/tty; CONIN$ and CONOUT$ on Windows), for when the standard streams
+// are pipes, as in URL=$(ssopick console --print-url). It fails where there
+// is no terminal at all. The caller closes both files (on Unix they are the
+// same file).
+func OpenTerminal() (in, out *os.File, err error) {
+	return tea.OpenTTY()
 }
