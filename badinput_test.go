@@ -85,7 +85,7 @@ func TestBadInput(t *testing.T) {
 		{"picker without a terminal", nil, nil, []string{"audit"}, 2, "needs a terminal"},
 		{"shell without a terminal or role", nil, nil, []string{"shell"}, 2, "needs a terminal"},
 		{"console duration too short", nil, nil, []string{"console", "-a", acct.ID, "-r", "ViewOnlyAccess", "--duration", "5m", "--print-url"}, 1, "outside 15m–12h"},
-		{"invalid --duration", nil, nil, []string{"console", "-a", acct.ID, "-r", "ViewOnlyAccess", "--duration", "soon"}, 1, "invalid argument"},
+		{"invalid --duration", nil, nil, []string{"console", "-a", acct.ID, "-r", "ViewOnlyAccess", "--duration", "soon"}, 2, "invalid argument"},
 		{"foreign --destination", nil, nil, []string{"console", "-a", acct.ID, "-r", "ViewOnlyAccess", "--destination", "https://evil.example/", "--print-url"}, 1, "--destination must be an https URL on"},
 		{"bad --service", nil, nil, []string{"console", "-a", acct.ID, "-r", "ViewOnlyAccess", "--service", "s3/../x", "--print-url"}, 1, "is not a console service name"},
 		{"unknown --format", nil, nil, []string{"env", "-a", acct.ID, "-r", "ViewOnlyAccess", "--format", "csh"}, 1, "unknown --format"},
@@ -94,8 +94,8 @@ func TestBadInput(t *testing.T) {
 		{"unknown --style", nil, nil, []string{"profiles", "--style", "magic"}, 1, "unknown --style"},
 		{"nested shell", []string{"SSOPICK_ACCOUNT_ID=111122223333", "SSOPICK_ROLE_NAME=Admin", "SSOPICK_ACCOUNT_NAME=x"}, nil, []string{"shell", "-a", acct.ID, "-r", "ViewOnlyAccess"}, 1, "already holds"},
 		{"-a/-r with no action", nil, nil, []string{"-a", acct.ID, "-r", "ViewOnlyAccess"}, 1, "say what to do with the role"},
-		{"unknown flag", nil, nil, []string{"list", "--frobnicate"}, 1, "unknown flag"},
-		{"invalid --max-age", nil, nil, []string{"list", "--max-age", "forever"}, 1, "invalid argument"},
+		{"unknown flag", nil, nil, []string{"list", "--frobnicate"}, 2, "unknown flag"},
+		{"invalid --max-age", nil, nil, []string{"list", "--max-age", "forever"}, 2, "invalid argument"},
 		{"corrupt token file", nil, func() { _ = os.WriteFile(tokenFile, []byte(`{"accessToken": "x", "expiresAt": "soon"`), 0o600) }, []string{"list", "--refresh"}, 1, "run `ssopick login` first"},
 		{"truncated catalogue, no sign-in", nil, func() {
 			matches, _ := filepath.Glob(filepath.Join(home, ".cache", "ssopick", "catalogue-*"))

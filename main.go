@@ -84,6 +84,8 @@ command's status.`,
 	root.SetOut(f.Out)
 	root.SetErr(f.ErrOut)
 	root.SetVersionTemplate("ssopick {{.Version}}\n")
+	// A flag that is unknown or malformed is a usage error: exit 2.
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &exitError{code: 2, err: err} })
 	pf := root.PersistentFlags()
 	pf.StringVar(&f.Selector.SessionName, "sso-session", "", "the [sso-session NAME] of ~/.aws/config to use (default: all configured, or $SSOPICK_SSO_SESSION)")
 	pf.StringVar(&f.Selector.StartURL, "start-url", "", "an access portal URL to use without any config (with --sso-region)")
