@@ -49,8 +49,8 @@ shell with that role's temporary credentials.
 The picker draws on the terminal even when stdout is captured, as fzf does:
 URL=$(ssopick console --print-url) leaves only the URL on stdout.
 
-Exit status: 0 done; 1 failed; 2 the picker was wanted but there is no
-terminal; 130 the picker was left without a choice (Ctrl-C, or Esc on an
+Exit status: 0 done; 1 failed; 2 a usage error, or the picker wanted with
+no terminal at all; 130 the picker was left without a choice (Ctrl-C, or Esc on an
 empty query, as fzf) or ssopick was interrupted; 128+N stopped by signal N
 (129 SIGHUP, 131 SIGQUIT, 143 SIGTERM); exec and shell pass on the
 command's status.`,
