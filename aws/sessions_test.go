@@ -185,3 +185,26 @@ func TestAccountIDNeedsNoList(t *testing.T) {
 		t.Errorf("Find by id with a list: %+v, %v", ch.Row, err)
 	}
 }
+
+func TestSignedOutSessionDoesNotBlockAnother(t *testing.T) {
+	t.Parallel()
+	fx := newFixture(t, sandbox.Options{Accounts: 8})
+	acme := fx.signedIn(t)
+	otherSession := fx.sess
+	otherSession.Name = "other" // signed out, nothing cached
+	other, err := Connect(context.Background(), otherSession, fx.env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &Sessions{Conns: []*Conn{other, acme}}
+	acct := fx.srv.Organisation().Accounts[1]
+	ch, err := s.Find(context.Background(), acct.Name, "ViewOnlyAccess")
+	if err != nil || ch.Conn != acme {
+		t.Fatalf("a role of the signed-in session, with another signed out: %+v, %v", ch.Row, err)
+	}
+	// A role found nowhere says the signed-out session needs a sign-in:
+	// it may be there.
+	if _, err := s.Find(context.Background(), "acme-nope", "ViewOnlyAccess"); !errors.Is(err, ErrSignInRequired) {
+		t.Errorf("a role found nowhere, with a session signed out: %v", err)
+	}
+}
