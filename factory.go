@@ -70,7 +70,7 @@ type factory struct {
 	Environ func() []string
 	// Debug receives a line per request with SSOPICK_DEBUG set; nil
 	// otherwise.
-	Debug    io.Writer
+	Debug    *debugLog
 	Browser  launch.Browser
 	Selector aws.Selector
 	// Prefs are the person's preferences (config.toml).
@@ -105,8 +105,8 @@ func newFactory(in *os.File, out, errOut *os.File) (*factory, error) {
 		Environ: os.Environ,
 		Browser: launch.Browser{Command: prefs.Browser, Getenv: os.Getenv, Stdout: errOut, Stderr: errOut},
 	}
-	if os.Getenv("SSOPICK_DEBUG") != "" {
-		f.Debug = errOut
+	if f.Debug, err = openDebugLog(os.Getenv, errOut); err != nil {
+		return nil, err
 	}
 	return f, nil
 }
@@ -137,7 +137,11 @@ func (f *factory) setVars(vars map[string]string) {
 
 // env is what talking to AWS takes from this factory.
 func (f *factory) env() aws.Environment {
-	return aws.Environment{Getenv: f.Getenv, Paths: f.Paths, Debug: f.Debug}
+	env := aws.Environment{Getenv: f.Getenv, Paths: f.Paths}
+	if f.Debug != nil {
+		env.Debug = f.Debug
+	}
+	return env
 }
 
 // sessions loads the AWS config and applies the selection flags.

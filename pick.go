@@ -128,7 +128,9 @@ func runPicker(ctx context.Context, f *factory, mode ui.Mode, args []string, o p
 	for _, conn := range s.Conns {
 		opts.Sources = append(opts.Sources, ui.ConnSource{Conn: conn})
 	}
+	flushDebug := f.Debug.holdWhile() // debug lines would scribble over the picker
 	res, err := ui.Run(ctx, opts, in, out)
+	flushDebug()
 	if err != nil {
 		return nil, aws.Choice{}, ui.ActionNone, err
 	}
