@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -12,6 +13,7 @@ import (
 
 	"github.com/ssopick/ssopick/aws"
 	"github.com/ssopick/ssopick/launch"
+	"github.com/ssopick/ssopick/ui"
 )
 
 // The actions on a chosen role, shared by the picker and the commands that
@@ -52,41 +54,89 @@ func toLaunch(c aws.RoleCredentials) launch.Credentials {
 	return launch.Credentials{AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey, SessionToken: c.SessionToken, Expiration: c.Expiration}
 }
 
+// staticHelp describes --static, on exec and shell.
+const staticHelp = "give the keys themselves (AWS_ACCESS_KEY_ID & co., lasting an hour) instead of a credential server that renews them"
+
 // shellOptions are the shell action's flags.
 type shellOptions struct {
 	Force bool
+	// Static hands the shell the keys themselves instead of a renewing
+	// credential server.
+	Static bool
 }
 
-// startShell runs $SHELL with the role's credentials and returns its
-// exit status as the process's.
+// startShell runs $SHELL with the role and returns its exit status as
+// the process's.
 func startShell(ctx context.Context, f *factory, s *aws.Sessions, ch aws.Choice, region string, o shellOptions) error {
 	if err := checkNotNested(f, o); err != nil {
 		return err
 	}
+	shell := launch.Shell(f.Getenv)
+	return runAs(ctx, f, s, ch, []string{shell}, region, o.Static || bool(f.Prefs.StaticCredentials), func(creds aws.RoleCredentials, renewing bool) {
+		lasts := "until " + creds.Expiration.Local().Format(time.Kitchen)
+		if renewing {
+			lasts = "with keys renewed while the sign-in to " + ui.Visible(ch.Conn.Session.Label()) + " lasts"
+		}
+		fmt.Fprintf(f.ErrOut, "Starting %s as %s in %s (%s) %s; `exit` to leave.\n",
+			ui.Visible(shell), ui.Visible(ch.Row.RoleName), ui.Visible(accountName(ch)), ui.Visible(ch.Row.AccountID), lasts)
+	}, launch.ShellMarker+"=1")
+}
+
+// checkNotNested refuses a shell inside a shell that already holds a role
+// from ssopick, unless forced: the prompt would show one role while the
+// keys are another's. Only a shell `ssopick shell` started (it carries
+// launch.ShellMarker) is left with `exit`: in a login shell given a role
+// by eval "$(ssopick env …)", exit would close the terminal.
+func checkNotNested(f *factory, o shellOptions) error {
+	cur := f.Getenv("SSOPICK_ACCOUNT_ID")
+	if cur == "" || o.Force {
+		return nil
+	}
+	held := fmt.Sprintf("this shell already holds %s in %s (%s)",
+		ui.Visible(f.Getenv("SSOPICK_ROLE_NAME")), ui.Visible(f.Getenv("SSOPICK_ACCOUNT_NAME")), ui.Visible(cur))
+	if f.Getenv(launch.ShellMarker) == "1" {
+		return fmt.Errorf("%s from `ssopick shell`; `exit` it first, or pass --force to nest", held)
+	}
+	return fmt.Errorf("%s from ssopick env or exec; open a new terminal for another role's shell, or pass --force to start it here", held)
+}
+
+// runAs runs argv with the chosen role and passes its exit status on.
+// By default the keys come from a credential server (AWS_CONTAINER_
+// CREDENTIALS_FULL_URI) that renews them for as long as the SSO sign-in
+// lasts, so a shell opened in the morning works all day; with static, the
+// current keys themselves (AWS_ACCESS_KEY_ID & co.), for tools that read
+// nothing else. started is told the first keys before argv starts; extra
+// (NAME=value) are set besides. One line on the terminal warns ten
+// minutes before the sign-in ends.
+func runAs(ctx context.Context, f *factory, s *aws.Sessions, ch aws.Choice, argv []string, region string, static bool,
+	started func(creds aws.RoleCredentials, renewing bool), extra ...string) error {
 	creds, err := s.Credentials(ctx, ch)
 	if err != nil {
 		return err
 	}
-	shell := launch.Shell(f.Getenv)
-	fmt.Fprintf(f.ErrOut, "Starting %s as %s in %s (%s) until %s; `exit` to leave.\n",
-		shell, ch.Row.RoleName, accountName(ch), ch.Row.AccountID, creds.Expiration.Local().Format(time.Kitchen))
-	return runWith(f, []string{shell}, creds, identity(f, ch, region))
-}
-
-// checkNotNested refuses a shell inside another ssopick shell, unless
-// forced: the prompt would show one role while the keys are another's.
-func checkNotNested(f *factory, o shellOptions) error {
-	if cur := f.Getenv("SSOPICK_ACCOUNT_ID"); cur != "" && !o.Force {
-		return fmt.Errorf("this shell already holds %s in %s (%s) from ssopick; `exit` it first, or pass --force to nest",
-			f.Getenv("SSOPICK_ROLE_NAME"), f.Getenv("SSOPICK_ACCOUNT_NAME"), cur)
+	id := identity(f, ch, region)
+	vars := launch.Variables(toLaunch(creds), id)
+	if !static {
+		server, err := launch.ServeCredentials(func(ctx context.Context) (launch.Credentials, error) {
+			creds, err := s.Credentials(ctx, ch)
+			return toLaunch(creds), err
+		})
+		if err != nil {
+			return err
+		}
+		defer server.Close()
+		vars = launch.ServedVariables(server, id)
 	}
-	return nil
-}
-
-// runWith runs argv with the role's credentials in its environment and
-// passes its exit status on.
-func runWith(f *factory, argv []string, creds aws.RoleCredentials, id launch.Identity) error {
-	code, err := launch.Run(argv, launch.Environ(f.Environ(), toLaunch(creds), id))
+	for _, kv := range extra {
+		name, value, _ := strings.Cut(kv, "=")
+		vars = append(vars, [2]string{name, value})
+	}
+	if started != nil {
+		started(creds, !static)
+	}
+	stop := warnBeforeSignInEnds(ctx, f.ErrOut, ch.Conn)
+	code, err := launch.Run(argv, launch.Environ(f.Environ(), vars))
+	stop()
 	if err != nil {
 		return &exitError{code: code, err: err}
 	}
@@ -94,6 +144,42 @@ func runWith(f *factory, argv []string, creds aws.RoleCredentials, id launch.Ide
 		return &exitError{code: code, quiet: true}
 	}
 	return nil
+}
+
+// signInWarning is how long before the end of an SSO sign-in that cannot
+// be renewed ssopick says so.
+const signInWarning = 10 * time.Minute
+
+// warnBeforeSignInEnds watches conn's sign-in while a shell or command
+// runs: once it has signInWarning left and cannot be refreshed, one line
+// tells the person when it ends and how to extend it. A `ssopick login`
+// from any terminal extends it (the token cache is shared), and the
+// warning may come again before the new end.
+func warnBeforeSignInEnds(ctx context.Context, w io.Writer, conn *aws.Conn) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	go func() {
+		warned := false
+		for {
+			// Token refreshes a token near its end when it can.
+			if tok, err := conn.Auth.Token(ctx); err == nil {
+				left := time.Until(tok.ExpiresAt)
+				switch {
+				case left <= signInWarning && !warned:
+					fmt.Fprintf(w, "\r\nssopick: the sign-in to %s ends at %s; run `ssopick login` (in any terminal) to extend it.\r\n",
+						ui.Visible(conn.Session.Label()), tok.ExpiresAt.Local().Format(time.Kitchen))
+					warned = true
+				case left > signInWarning:
+					warned = false
+				}
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(time.Minute):
+			}
+		}
+	}()
+	return cancel
 }
 
 // printExports prints the statements that give the person's shell the
@@ -211,14 +297,14 @@ func openConsole(ctx context.Context, f *factory, s *aws.Sessions, ch aws.Choice
 	// The one-shot link is shown too: if no browser comes, the person can
 	// open it by hand; it works once, from this machine, for two minutes.
 	if err := b.Open(open); err != nil {
-		fmt.Fprintf(f.ErrOut, "Could not open a browser (%v). Open this link in a browser on this machine within 2 minutes:\n%s\n", err, once.URL)
+		fmt.Fprintf(f.ErrOut, "Could not open a browser (%v). Open this one-time link to the console in a browser on this machine within 2 minutes:\n%s\n", err, once.URL)
 	} else {
-		fmt.Fprintf(f.ErrOut, "Opening the AWS console as %s in %s… If no browser opens, open this link on this machine within 2 minutes:\n%s\n", ch.Row.RoleName, accountName(ch), once.URL)
+		fmt.Fprintf(f.ErrOut, "Opening the AWS console as %s in %s… If no browser opens, open this one-time link to the console on this machine within 2 minutes:\n%s\n", ui.Visible(ch.Row.RoleName), ui.Visible(accountName(ch)), once.URL)
 	}
 	if err := once.Wait(ctx, consoleLinkLife); err != nil {
 		return fmt.Errorf("%w; `ssopick console --print-url` prints a console link to open anywhere", err)
 	}
-	fmt.Fprintf(f.ErrOut, "Opened the AWS console as %s in %s (%s).\n", ch.Row.RoleName, accountName(ch), ch.Row.AccountID)
+	fmt.Fprintf(f.ErrOut, "Opened the AWS console as %s in %s (%s).\n", ui.Visible(ch.Row.RoleName), ui.Visible(accountName(ch)), ui.Visible(ch.Row.AccountID))
 	return nil
 }
 
@@ -234,7 +320,7 @@ func copyText(f *factory, text, what string) error {
 		return nil
 	}
 	if !f.ErrIsTerminal {
-		return fmt.Errorf("no clipboard is available here; use --print-url")
+		return fmt.Errorf("no clipboard is available here to copy %s to; use --print-url to print it", what)
 	}
 	fmt.Fprint(f.ErrOut, osc52(text))
 	fmt.Fprintf(f.ErrOut, "Sent %s to the terminal's clipboard.\n", what)

@@ -70,13 +70,13 @@ func TestExecPassesTheEnvironmentAndExitStatus(t *testing.T) {
 	e, acct := signedInEnv(t)
 	e.env = append(e.env, "AWS_PROFILE=should-be-removed", "AWS_SECURITY_TOKEN=stale")
 	out, stderr, code := e.try(ssopickBinary, "exec", "-a", acct.ID, "-r", "ViewOnlyAccess", "--",
-		"sh", "-c", `echo "$SSOPICK_ACCOUNT_NAME|$SSOPICK_ROLE_NAME|${AWS_PROFILE-unset}|${AWS_SECURITY_TOKEN-unset}|$AWS_REGION|${AWS_ACCESS_KEY_ID%${AWS_ACCESS_KEY_ID#????}}"; exit 7`)
+		"sh", "-c", `echo "$SSOPICK_ACCOUNT_NAME|$SSOPICK_ROLE_NAME|${AWS_PROFILE-unset}|${AWS_SECURITY_TOKEN-unset}|$AWS_REGION|${AWS_ACCESS_KEY_ID-unset}|${AWS_CONTAINER_CREDENTIALS_FULL_URI%%:*}"; exit 7`)
 	if code != 7 {
 		t.Fatalf("exit %d, want the command's 7: %s", code, stderr)
 	}
 	// Named by id with no list cached, the account is asked for directly
 	// and goes by its id.
-	if got := strings.TrimSpace(out); got != acct.ID+"|ViewOnlyAccess|unset|unset|us-east-1|ASIA" {
+	if got := strings.TrimSpace(out); got != acct.ID+"|ViewOnlyAccess|unset|unset|us-east-1|unset|http" {
 		t.Errorf("the command saw %q", got)
 	}
 	if calls := e.srv.Stats().Calls["ListAccounts"]; calls != 0 {
@@ -233,9 +233,14 @@ func TestStatusForPrompts(t *testing.T) {
 	t.Parallel()
 	e, acct := signedInEnv(t)
 	e.env = append(e.env, "PATH="+filepath.Dir(ssopickBinary)+":"+os.Getenv("PATH"))
-	out := e.run(t, ssopickBinary, "exec", "-a", acct.Name, "-r", "ViewOnlyAccess", "--", "ssopick", "status", "--short")
+	out := e.run(t, ssopickBinary, "exec", "--static", "-a", acct.Name, "-r", "ViewOnlyAccess", "--", "ssopick", "status", "--short")
 	if !regexp.MustCompile(`^ViewOnlyAccess@` + acct.Name + ` (59m|1h00m)\n$`).MatchString(out) {
-		t.Errorf("status --short inside a role: %q", out)
+		t.Errorf("status --short inside a role with static keys: %q", out)
+	}
+	// Keys ssopick serves and renews: "renewing" while it can.
+	out = e.run(t, ssopickBinary, "exec", "-a", acct.Name, "-r", "ViewOnlyAccess", "--", "ssopick", "status", "--short")
+	if out != "ViewOnlyAccess@"+acct.Name+" renewing\n" {
+		t.Errorf("status --short inside a role with renewed keys: %q", out)
 	}
 	out, stderr, code := e.try(ssopickBinary, "status", "--short")
 	if code != 1 || out != "" || stderr != "" {

@@ -13,8 +13,9 @@ func newConsoleCmd(f *factory) *cobra.Command {
 		Short: "Open the AWS console as a role (picked, or named with -a/-r)",
 		Long: `Open the AWS web console as a role: pick it (the query pre-fills the picker;
 Enter opens the console), or name it with -a and -r. The browser gets a
-one-time loopback link that redirects to the console sign-in, so the sign-in
-token never appears in any process's arguments.`,
+one-time loopback link that redirects to the console link, so the console
+link, and the token in it, never appears in any process's arguments.
+--print-url prints the console link instead, and --copy-url copies it.`,
 		Example: `  ssopick console
   ssopick console prod pay --service s3
   ssopick console -a acme-audit -r ViewOnlyAccess --firefox-container

@@ -32,7 +32,11 @@ first, ranked by the same fuzzy matcher as the picker: every word must match
 some of the account name, id, role, email or session, as in fzf.
 
 On a terminal the output is a table; piped, it is tab-separated
-"account_id account_name role_name" lines; with --json, a JSON array.`,
+"account_id account_name role_name" lines, with a fourth column, the SSO
+session, when the rows printed come from more than one session; with
+--json, a JSON array. Control characters in names (a tab, a newline, an
+escape sequence) are printed visible, as \t, \n and \x1b, so they can
+neither break the columns nor act on the terminal; only --json is exact.`,
 		Example: `  ssopick list
   ssopick list prod admin
   ssopick list --json | jq -r '.[] | select(.roleName == "ViewOnlyAccess") | .accountId'

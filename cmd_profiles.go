@@ -1,14 +1,18 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/ssopick/ssopick/aws"
+	"github.com/ssopick/ssopick/ui"
 )
 
 func newProfilesCmd(f *factory) *cobra.Command {
@@ -27,8 +31,10 @@ appended. With --write they go into ~/.aws/config inside a marked block that
 ssopick owns: writing again updates it (roles that vanished are pruned) and
 never changes a byte outside it; the previous file is kept as config.bak.
 A symlinked config is written through to the file it points at. --style sso
-uses the AWS CLI's sso_session settings; --style process calls ssopick
-credential-process by the ssopick on your PATH.`,
+uses the AWS CLI's sso_session settings; --style process runs ssopick
+credential-process by the path of this ssopick (the one on your PATH when
+that is this program), so it needs an installed ssopick, not one run by
+go run.`,
 		Example: `  ssopick profiles
   ssopick profiles --write
   ssopick profiles --write --style process`,
@@ -37,6 +43,13 @@ credential-process by the ssopick on your PATH.`,
 			st := aws.ProfileStyle(style)
 			if st != aws.StyleSSO && st != aws.StyleProcess {
 				return fmt.Errorf("unknown --style %q; use sso or process", style)
+			}
+			program := "ssopick"
+			if st == aws.StyleProcess {
+				var err error
+				if program, err = processProgram(f.Getenv); err != nil {
+					return err
+				}
 			}
 			// A damaged block is refused before any sign-in or network call.
 			if _, err := profilesTaken(f.Paths.AWSConfig); err != nil {
@@ -62,12 +75,12 @@ credential-process by the ssopick on your PATH.`,
 			if err != nil {
 				return err
 			}
-			block, skipped, err := aws.ProfilesBlock(rows, bySession, st, stableProgramPath(), taken)
+			block, skipped, err := aws.ProfilesBlock(rows, bySession, st, program, taken)
 			if err != nil {
 				return err
 			}
 			for _, sk := range skipped {
-				fmt.Fprintf(f.ErrOut, "Skipped [profile %s]: %s.\n", sk.Name, sk.Reason)
+				fmt.Fprintf(f.ErrOut, "Skipped [profile %s]: %s.\n", ui.Visible(sk.Name), ui.Visible(sk.Reason))
 			}
 			if !write {
 				_, err := f.Out.Write(block)
@@ -106,6 +119,51 @@ func stableProgramPath() string {
 		return self
 	}
 	return sameProgram(self, onPath)
+}
+
+// processProgram is the program process-style profiles run: the stable
+// path of this ssopick, unless it is a binary of `go run` in the Go build
+// cache or a go-build temporary directory, which goes away; then the
+// ssopick on PATH, if any, else an error that says how to install one.
+func processProgram(getenv func(string) string) (string, error) {
+	self, err := os.Executable()
+	if err != nil || !goRunBinary(self, getenv) {
+		return stableProgramPath(), nil
+	}
+	if onPath, err := exec.LookPath("ssopick"); err == nil && filepath.IsAbs(onPath) && !goRunBinary(onPath, getenv) {
+		return filepath.Clean(onPath), nil
+	}
+	return "", fmt.Errorf("--style process needs an installed ssopick, and this one was built by go run, in a directory Go cleans away; install it with `go install github.com/ssopick/ssopick@latest` or from a release, then run `ssopick profiles --style process` again")
+}
+
+// goRunBinary reports whether path is an executable `go run` built: in a
+// go-build temporary directory, or under the Go build cache (its default
+// place is a go-build directory too; else $GOCACHE, else what
+// `go env GOCACHE` says), where newer Go keeps some.
+func goRunBinary(path string, getenv func(string) string) bool {
+	if resolved, err := filepath.EvalSymlinks(path); err == nil {
+		path = resolved
+	}
+	for _, part := range strings.Split(filepath.ToSlash(filepath.Dir(path)), "/") {
+		if strings.HasPrefix(part, "go-build") {
+			return true
+		}
+	}
+	under := func(dir string) bool {
+		rel, err := filepath.Rel(dir, path)
+		return dir != "" && dir != "off" && err == nil && filepath.IsLocal(rel)
+	}
+	if under(getenv("GOCACHE")) {
+		return true
+	}
+	// A cache set with `go env -w GOCACHE=…` is known to go alone.
+	if _, err := exec.LookPath("go"); err != nil {
+		return false
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, "go", "env", "GOCACHE").Output()
+	return err == nil && under(strings.TrimSpace(string(out)))
 }
 
 // sameProgram is onPath when it is an absolute path to the same file as

@@ -25,5 +25,6 @@ ssopick exits with the shell's status.`,
 	}
 	addPickFlags(cmd, &o, f)
 	cmd.Flags().BoolVar(&o.Shell.Force, "force", false, "start a shell even inside another ssopick shell")
+	cmd.Flags().BoolVar(&o.Shell.Static, "static", false, staticHelp)
 	return cmd
 }

@@ -178,7 +178,7 @@ func (f *factory) openSessions(ctx context.Context, interactive bool) (*aws.Sess
 	if f.ErrIsTerminal {
 		s.Progress = func(c *aws.Conn) func(aws.Progress) { return progressPrinter(f.ErrOut, c.Session.Label()) }
 	}
-	s.Warn = func(msg string) { fmt.Fprintf(f.ErrOut, "Warning: %s.\n", msg) }
+	s.Warn = func(msg string) { fmt.Fprintf(f.ErrOut, "Warning: %s.\n", ui.Visible(msg)) }
 	s.RefreshLater = f.refreshInBackground
 	return s, nil
 }

@@ -29,7 +29,13 @@ type binEnv struct {
 
 func newBinEnv(t *testing.T) *binEnv {
 	t.Helper()
-	srv, err := sandbox.Start(sandbox.Options{Accounts: 12, AutoApprove: true}, "")
+	return newBinEnvWith(t, sandbox.Options{Accounts: 12, AutoApprove: true})
+}
+
+// newBinEnvWith is newBinEnv over a sandbox with opts.
+func newBinEnvWith(t *testing.T, opts sandbox.Options) *binEnv {
+	t.Helper()
+	srv, err := sandbox.Start(opts, "")
 	if err != nil {
 		t.Fatal(err)
 	}

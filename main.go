@@ -30,7 +30,7 @@ func main() {
 	if err != nil {
 		err = withSignal(err, context.Cause(ctx))
 		if msg := userMessage(err); msg != "" {
-			fmt.Fprintln(os.Stderr, "ssopick:", msg)
+			fmt.Fprintln(os.Stderr, "ssopick:", ui.Visible(msg)) // errors may quote names from the service
 		}
 		os.Exit(exitCode(err))
 	}
@@ -47,7 +47,7 @@ account and role you may use in one list, and opens the AWS console or a
 shell with that role's temporary credentials.
 
 The picker draws on the terminal even when stdout is captured, as fzf does:
-URL=$(ssopick console --print-url) leaves only the URL on stdout.
+LINK=$(ssopick console --print-url) leaves only the console link on stdout.
 
 Exit status: 0 done; 1 failed; 2 a usage error, or the picker wanted with
 no terminal at all; 130 the picker was left without a choice (Ctrl-C, or Esc on an
@@ -86,25 +86,39 @@ command's status.`,
 	root.SetVersionTemplate("ssopick {{.Version}}\n")
 	// A flag that is unknown or malformed is a usage error: exit 2.
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &exitError{code: 2, err: err} })
-	pf := root.PersistentFlags()
-	pf.StringVar(&f.Selector.SessionName, "sso-session", "", "the [sso-session NAME] of ~/.aws/config to use (default: all configured, or $SSOPICK_SSO_SESSION)")
-	pf.StringVar(&f.Selector.StartURL, "start-url", "", "an access portal URL to use without any config (with --sso-region)")
-	pf.StringVar(&f.Selector.Region, "sso-region", "", "the IAM Identity Center region of --start-url")
-	_ = root.RegisterFlagCompletionFunc("sso-session", completeSessions(f))
-	root.AddCommand(
+	// The commands that sign in or use a role take the session flags;
+	// status, man, sandbox, demo and completion do not.
+	withSessions := []*cobra.Command{
+		root,
 		newConsoleCmd(f),
 		newShellCmd(f),
 		newExecCmd(f),
 		newEnvCmd(f),
 		newCredentialProcessCmd(f),
 		newProfilesCmd(f),
-		newStatusCmd(f),
-		newManCmd(),
 		newLoginCmd(f),
 		newLogoutCmd(f),
 		newListCmd(f),
+	}
+	for _, c := range withSessions {
+		addSessionFlags(c, f)
+	}
+	root.AddCommand(withSessions[1:]...)
+	root.AddCommand(
+		newStatusCmd(f),
+		newManCmd(),
 		newSandboxCmd(),
 		newDemoCmd(f),
 	)
+	hardenCompletion(root)
 	return root
+}
+
+// addSessionFlags adds the flags that choose the SSO sessions to cmd.
+func addSessionFlags(cmd *cobra.Command, f *factory) {
+	fl := cmd.Flags()
+	fl.StringVar(&f.Selector.SessionName, "sso-session", "", "the [sso-session NAME] of ~/.aws/config to use (default: $SSOPICK_SSO_SESSION, else every one configured)")
+	fl.StringVar(&f.Selector.StartURL, "start-url", "", "an access portal URL to use without any config (with --sso-region)")
+	fl.StringVar(&f.Selector.Region, "sso-region", "", "the IAM Identity Center region of --start-url")
+	_ = cmd.RegisterFlagCompletionFunc("sso-session", completeSessions(f))
 }

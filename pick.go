@@ -7,6 +7,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -111,17 +112,7 @@ func runPicker(ctx context.Context, f *factory, mode ui.Mode, args []string, o p
 	switch {
 	case errors.Is(err, aws.ErrNoSession):
 		s = &aws.Sessions{}
-		opts.Setup = &ui.Setup{ConfigPath: f.Paths.AWSConfig, Save: func(sess aws.Session) (ui.Source, error) {
-			if err := aws.AddSSOSession(f.Paths.AWSConfig, sess); err != nil {
-				return nil, err
-			}
-			conn, err := aws.Connect(ctx, sess, f.env())
-			if err != nil {
-				return nil, err
-			}
-			s.Conns = append(s.Conns, conn)
-			return ui.ConnSource{Conn: conn}, nil
-		}}
+		opts.Setup = firstRunSetup(ctx, f, s)
 	case err != nil:
 		return nil, aws.Choice{}, ui.ActionNone, err
 	}
@@ -144,6 +135,68 @@ func runPicker(ctx context.Context, f *factory, mode ui.Mode, args []string, o p
 		return nil, aws.Choice{}, ui.ActionNone, fmt.Errorf("no SSO session to use")
 	}
 	return s, aws.Choice{Row: res.Row, Conn: conn}, res.Action, nil
+}
+
+// setupCheckTimeout bounds the first run's check of the region.
+const setupCheckTimeout = 30 * time.Second
+
+// firstRunSetup is the first-run form's work: check the region against
+// the start URL with IAM Identity Center (one client registration and one
+// device authorization, no browser), then add the session to the config
+// and connect to it. The check's client registration is kept as the
+// session's own, so a device-code sign-in right after registers no
+// second client; the browser sign-in needs a registration of its own
+// grant types, and makes it.
+func firstRunSetup(ctx context.Context, f *factory, s *aws.Sessions) *ui.Setup {
+	var (
+		mu      sync.Mutex
+		checked aws.Session
+		reg     *aws.Registration
+	)
+	same := func(a, b aws.Session) bool {
+		return a.Name == b.Name && a.StartURL == b.StartURL && a.Region == b.Region
+	}
+	return &ui.Setup{
+		ConfigPath: f.Paths.AWSConfig,
+		Check: func(ctx context.Context, sess aws.Session) error {
+			conn, err := aws.Connect(ctx, sess, f.env())
+			if err != nil {
+				return err
+			}
+			ctx, cancel := context.WithTimeout(ctx, setupCheckTimeout)
+			defer cancel()
+			r, err := conn.Auth.CheckStartURL(ctx)
+			if err != nil {
+				return err
+			}
+			mu.Lock()
+			checked, reg = sess, r
+			mu.Unlock()
+			return nil
+		},
+		Save: func(sess aws.Session) (ui.Source, error) {
+			if err := aws.AddSSOSession(f.Paths.AWSConfig, sess); err != nil {
+				return nil, err
+			}
+			conn, err := aws.Connect(ctx, sess, f.env())
+			if err != nil {
+				return nil, err
+			}
+			mu.Lock()
+			r := reg
+			if !same(checked, sess) {
+				r = nil
+			}
+			mu.Unlock()
+			if r != nil {
+				// A registration that cannot be cached costs the sign-in
+				// a new one, nothing more.
+				_ = conn.Auth.Cache.SaveRegistration(sess, r)
+			}
+			s.Conns = append(s.Conns, conn)
+			return ui.ConnSource{Conn: conn}, nil
+		},
+	}
 }
 
 // firstFrameProbe serves bench/: with SSOPICK_FIRST_FRAME_PROBE=FILE:NANOS

@@ -29,6 +29,12 @@ type Preferences struct {
 	CatalogueMaxAge duration `toml:"catalogue_max_age"`
 	// Theme forces dark or light styles instead of asking the terminal.
 	Theme theme `toml:"theme"`
+	// AutoLogin lets credential-process start a sign-in (one browser tab,
+	// or the device flow) when the sign-in has expired, instead of failing.
+	AutoLogin boolean `toml:"auto_login"`
+	// StaticCredentials gives shells and commands the keys themselves
+	// instead of a credential server that renews them.
+	StaticCredentials boolean `toml:"static_credentials"`
 	// Keys rebinds the picker's keys that are worth changing.
 	Keys struct {
 		Star    keyName `toml:"star"`
@@ -65,6 +71,7 @@ type (
 	duration time.Duration
 	theme    string
 	keyName  string
+	boolean  bool
 )
 
 func (a *action) UnmarshalText(b []byte) error {
@@ -101,6 +108,20 @@ func (t *theme) UnmarshalText(b []byte) error {
 		return nil
 	default:
 		return fmt.Errorf("theme %q is not auto, dark or light", v)
+	}
+}
+
+// UnmarshalTOML takes a TOML boolean only: "yes" or "true" in quotes
+// would otherwise be a type error naming Go types.
+func (b *boolean) UnmarshalTOML(v any) error {
+	switch v := v.(type) {
+	case bool:
+		*b = boolean(v)
+		return nil
+	case string:
+		return fmt.Errorf("%q is not true or false (without quotes)", v)
+	default:
+		return fmt.Errorf("%v is not true or false", v)
 	}
 }
 

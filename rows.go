@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/ssopick/ssopick/aws"
+	"github.com/ssopick/ssopick/ui"
 	"github.com/ssopick/ssopick/ui/match"
 )
 
@@ -30,13 +31,16 @@ func filterRows(rows []aws.Row, query string) []aws.Row {
 type rowFormat int
 
 const (
-	rowsTSV   rowFormat = iota // "account_id account_name role_name" lines, for pipes
+	rowsTSV   rowFormat = iota // "account_id account_name role_name [sso_session]" lines, for pipes
 	rowsTable                  // aligned columns with a header, for people
 	rowsJSON                   // a JSON array, for scripts
 )
 
 // printRows writes rows to w through one buffer: 20,000 rows must not cost
-// 20,000 writes.
+// 20,000 writes. Names are printed made visible (ui.Visible), so neither a
+// terminal nor the columns can be taken over by one; only JSON is exact.
+// The tab-separated lines carry the session as a fourth column when the
+// rows come from more than one, so no two rows read the same.
 func printRows(out io.Writer, rows []aws.Row, format rowFormat) error {
 	w := bufio.NewWriterSize(out, 64<<10)
 	switch format {
@@ -66,17 +70,32 @@ func printRows(out io.Writer, rows []aws.Row, format rowFormat) error {
 		tw := tabwriter.NewWriter(w, 0, 0, 3, ' ', 0)
 		fmt.Fprintln(tw, "ACCOUNT\tID\tROLE\tEMAIL\tSSO SESSION")
 		for _, r := range rows {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.AccountName, r.AccountID, r.RoleName, r.Email, r.Session)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", ui.Visible(r.AccountName), ui.Visible(r.AccountID), ui.Visible(r.RoleName), ui.Visible(r.Email), ui.Visible(r.Session))
 		}
 		if err := tw.Flush(); err != nil {
 			return err
 		}
 	default:
+		withSession := manySessions(rows)
 		for _, r := range rows {
-			w.WriteString(r.AccountID + "\t" + r.AccountName + "\t" + r.RoleName + "\n")
+			w.WriteString(ui.Visible(r.AccountID) + "\t" + ui.Visible(r.AccountName) + "\t" + ui.Visible(r.RoleName))
+			if withSession {
+				w.WriteString("\t" + ui.Visible(r.Session))
+			}
+			w.WriteByte('\n')
 		}
 	}
 	return w.Flush()
+}
+
+// manySessions reports whether rows come from more than one session.
+func manySessions(rows []aws.Row) bool {
+	for _, r := range rows {
+		if r.Session != rows[0].Session {
+			return true
+		}
+	}
+	return false
 }
 
 // writeJSONString writes s as a JSON string, with a fast path for the

@@ -54,9 +54,15 @@ type PortalAPI interface {
 
 // Progress reports a catalogue fetch as it goes.
 type Progress struct {
-	AccountsDone  int
-	AccountsTotal int   // grows while account pages arrive
-	Rows          []Row // rows found since the last report
+	AccountsDone  int // accounts whose roles are listed
+	AccountsTotal int // accounts known so far: grows while account pages arrive
+	// AccountsComplete says the account list is complete: AccountsTotal
+	// is final, and AccountsDone/AccountsTotal the share done.
+	AccountsComplete bool
+	// Rate is the pacer's current request rate (calls per second): with
+	// one call per account left, what an estimate of the time left needs.
+	Rate float64
+	Rows []Row // rows found since the last report
 	// Restart says the listing began again (after a refreshed token):
 	// forget the rows reported so far.
 	Restart bool
@@ -76,31 +82,59 @@ type Lister struct {
 
 const portalPageSize = 100
 
+// maxQueuedPages bounds the account pages listed ahead of the role
+// listings: 100,000 accounts.
+const maxQueuedPages = 1000
+
 // Fetch lists every account, then every account's roles, concurrently under
-// the pacer. Role listings start as soon as their account page arrives.
-// progress, if set, is called from one goroutine at a time.
+// the pacer. Role listings start as soon as their account page arrives,
+// and the account pages do not wait for them, so the number of accounts
+// is known early in a long listing. progress, if set, is called from one
+// goroutine at a time.
 func (l *Lister) Fetch(ctx context.Context, s Session, accessToken string, progress func(Progress)) ([]Row, error) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	workers := cmp.Or(l.Workers, 16)
 	accounts := make(chan ssotypes.AccountInfo, workers)
+	pages := make(chan []ssotypes.AccountInfo, maxQueuedPages)
 	var (
-		mu    sync.Mutex
-		rows  []Row
-		total int
-		done  int
-		wg    sync.WaitGroup
+		mu       sync.Mutex
+		rows     []Row
+		total    int
+		done     int
+		complete bool
+		wg       sync.WaitGroup
 	)
-	report := func(found []Row, newAccounts, finished int) {
+	report := func(found []Row, newAccounts, finished int, listed bool) {
 		mu.Lock()
 		defer mu.Unlock()
 		rows = append(rows, found...)
 		total += newAccounts
 		done += finished
+		complete = complete || listed
 		if progress != nil {
-			progress(Progress{AccountsDone: done, AccountsTotal: total, Rows: found})
+			p := Progress{AccountsDone: done, AccountsTotal: total, AccountsComplete: complete, Rows: found}
+			if l.Pacer != nil {
+				p.Rate = l.Pacer.Rate()
+			}
+			progress(p)
 		}
 	}
+	// The feeder hands the queued accounts to the workers in order.
+	go func() {
+		defer close(accounts)
+		for page := range pages {
+			for _, a := range page {
+				if ctx.Err() != nil {
+					break // drain the pages: the listing is over
+				}
+				select {
+				case accounts <- a:
+				case <-ctx.Done():
+				}
+			}
+		}
+	}()
 	for range workers {
 		wg.Add(1)
 		go func() {
@@ -111,21 +145,21 @@ func (l *Lister) Fetch(ctx context.Context, s Session, accessToken string, progr
 					cancel(err)
 					continue
 				}
-				report(found, 0, 1)
+				report(found, 0, 1, false)
 			}
 		}()
 	}
 	listErr := l.accounts(ctx, accessToken, func(page []ssotypes.AccountInfo) {
-		report(nil, len(page), 0)
-		for _, a := range page {
-			select {
-			case accounts <- a:
-			case <-ctx.Done():
-				return
-			}
+		report(nil, len(page), 0, false)
+		select {
+		case pages <- page:
+		case <-ctx.Done():
 		}
 	})
-	close(accounts)
+	close(pages)
+	if listErr == nil {
+		report(nil, 0, 0, true)
+	}
 	wg.Wait()
 	if err := context.Cause(ctx); err != nil && !errors.Is(err, context.Canceled) {
 		return nil, err

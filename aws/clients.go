@@ -153,10 +153,11 @@ func NewClients(ctx context.Context, region string, env Environment) (*Clients, 
 }
 
 // loadConfig loads the shared configuration of the files in env.Paths and
-// the profile $AWS_PROFILE names. A profile the files lack is not an error
-// here: ssopick picks its SSO sessions itself (and strips AWS_PROFILE from
-// the environments it creates), so it needs nothing from that profile and
-// goes on with the region alone.
+// the profile $AWS_PROFILE names. A profile the SDK cannot load is not an
+// error here: ssopick picks its SSO sessions itself (and strips
+// AWS_PROFILE from the environments it creates), so it needs nothing from
+// that profile and goes on with the region alone. See profileUnusable for
+// what counts.
 func loadConfig(ctx context.Context, region string, env Environment) (sdkaws.Config, error) {
 	opts := []func(*config.LoadOptions) error{config.WithRegion(region)}
 	if profile := env.getenv("AWS_PROFILE"); profile != "" {
@@ -169,12 +170,28 @@ func loadConfig(ctx context.Context, region string, env Environment) (sdkaws.Con
 		opts = append(opts, config.WithSharedCredentialsFiles([]string{env.Paths.AWSCredentials}))
 	}
 	cfg, err := config.LoadDefaultConfig(ctx, opts...)
-	var missing config.SharedConfigProfileNotExistError
-	if errors.As(err, &missing) {
+	if profileUnusable(err) {
 		cfg, err = *sdkaws.NewConfig(), nil
 		cfg.Region = region
 	}
 	return cfg, err
+}
+
+// profileUnusable reports whether err is the SDK refusing the profile
+// $AWS_PROFILE names rather than the files themselves: the profile is
+// missing, its source_profile is missing or gives no credentials, or its
+// sso_session names an [sso-session] the config lacks. The last is a
+// plain error in aws-sdk-go-v2 ("failed to find SSO session section,
+// NAME"), recognised by its text; TestAWSProfileWithAMissingSSOSession
+// notices if that text changes.
+func profileUnusable(err error) bool {
+	if err == nil {
+		return false
+	}
+	var missing config.SharedConfigProfileNotExistError
+	var assume config.SharedConfigAssumeRoleError
+	return errors.As(err, &missing) || errors.As(err, &assume) ||
+		strings.Contains(err.Error(), "failed to find SSO session section")
 }
 
 // debugTransport logs each request for SSOPICK_DEBUG=1: method, host, path,

@@ -77,7 +77,7 @@ func LoadConfig(path string) (*ConfigFile, error) {
 	}
 	f, err := ini.LoadSources(iniOptions, raw)
 	if err != nil {
-		return nil, fmt.Errorf("%s is not a valid AWS config file (%s); fix the line it names", path, strings.Join(strings.Fields(err.Error()), " "))
+		return nil, badINI(path, raw, err)
 	}
 	seenURL := map[string]bool{}
 	for _, sec := range f.Sections() {
@@ -87,12 +87,12 @@ func LoadConfig(path string) (*ConfigFile, error) {
 		}
 		s := Session{
 			Name:     strings.TrimSpace(name),
-			StartURL: sec.Key("sso_start_url").String(),
-			Region:   sec.Key("sso_region").String(),
-			Scopes:   splitScopes(sec.Key("sso_registration_scopes").String()),
+			StartURL: value(sec, "sso_start_url"),
+			Region:   value(sec, "sso_region"),
+			Scopes:   splitScopes(value(sec, "sso_registration_scopes")),
 		}
-		if s.StartURL == "" || s.Region == "" {
-			return nil, fmt.Errorf("the SSO session %q in %s lacks sso_start_url or sso_region; add both to its section", s.Name, path)
+		if what, add := lacking(s, sec.HasKey); what != "" {
+			return nil, fmt.Errorf("the SSO session %q in %s has %s; set %s in its section", s.Name, path, what, add)
 		}
 		if err := ValidateStartURL(s.StartURL); err != nil {
 			return nil, fmt.Errorf("the SSO session %q in %s: %w", s.Name, path, err)
@@ -110,9 +110,9 @@ func LoadConfig(path string) (*ConfigFile, error) {
 		if !isProfile || !sec.HasKey("sso_start_url") || sec.HasKey("sso_session") {
 			continue
 		}
-		s := Session{StartURL: sec.Key("sso_start_url").String(), Region: sec.Key("sso_region").String()}
-		if s.StartURL == "" || s.Region == "" {
-			return nil, fmt.Errorf("the profile [%s] in %s has an empty sso_start_url or no sso_region; set both", sec.Name(), path)
+		s := Session{StartURL: value(sec, "sso_start_url"), Region: value(sec, "sso_region")}
+		if what, add := lacking(s, sec.HasKey); what != "" {
+			return nil, fmt.Errorf("the profile [%s] in %s has %s; set %s in it", sec.Name(), path, what, add)
 		}
 		if !seenURL[s.StartURL] {
 			seenURL[s.StartURL] = true
@@ -120,6 +120,101 @@ func LoadConfig(path string) (*ConfigFile, error) {
 		}
 	}
 	return cf, nil
+}
+
+// value is a key's value; unlike sec.Key, it does not add a missing key.
+func value(sec *ini.Section, key string) string {
+	if k, err := sec.GetKey(key); err == nil {
+		return k.String()
+	}
+	return ""
+}
+
+// lacking says what s lacks of sso_start_url and sso_region, as "no
+// sso_region", "an empty sso_start_url" or "neither sso_start_url nor
+// sso_region", and the lines to add; empty when it has both. has tells
+// whether the section has a key at all.
+func lacking(s Session, has func(string) bool) (what, add string) {
+	url := "`sso_start_url = https://<your-portal>.awsapps.com/start`"
+	region := "`sso_region = <the region of your IAM Identity Center>`"
+	no := func(key string) string {
+		if has(key) {
+			return "an empty " + key
+		}
+		return "no " + key
+	}
+	switch {
+	case s.StartURL == "" && s.Region == "":
+		return "neither sso_start_url nor sso_region", url + " and " + region
+	case s.StartURL == "":
+		return no("sso_start_url"), url
+	case s.Region == "":
+		return no("sso_region"), region
+	}
+	return "", ""
+}
+
+// badINI explains an INI parse error by the line that causes it: ini.v1's
+// errors quote the line's text but not its number. The text of a line is
+// repeated only when it is a section header: other lines of the file may
+// hold a secret (aws_secret_access_key).
+func badINI(path string, raw []byte, err error) error {
+	n, line := badINILine(raw, err)
+	if n == 0 {
+		return fmt.Errorf("%s is not a valid AWS config file (%s); fix it, or move it away and run ssopick again", path, strings.Join(strings.Fields(err.Error()), " "))
+	}
+	switch t := strings.TrimSpace(line); {
+	case strings.HasPrefix(t, "["):
+		return fmt.Errorf("%s line %d: the section header %q has no closing ]; fix that line", path, n, truncate(t, 60))
+	case strings.HasPrefix(t, "=") || strings.HasPrefix(t, ":"):
+		return fmt.Errorf("%s line %d has a value but no key before its =; fix or remove that line", path, n)
+	default:
+		return fmt.Errorf("%s line %d is not a [section], a key = value line, an indented continuation or a # comment; fix or remove that line", path, n)
+	}
+}
+
+// badINILine finds the line (numbered from 1) that err is about: the
+// first line whose text the error quotes, else the first line that is
+// neither blank, a comment, a section header, a key = value, nor an
+// indented continuation. 0 means none was found.
+func badINILine(raw []byte, err error) (int, string) {
+	lines := strings.Split(strings.ReplaceAll(string(raw), "\r\n", "\n"), "\n")
+	if _, quoted, ok := strings.Cut(err.Error(), ": "); ok {
+		if quoted = strings.TrimSpace(quoted); quoted != "" {
+			for i, l := range lines {
+				if strings.TrimSpace(l) == quoted {
+					return i + 1, l
+				}
+			}
+		}
+	}
+	for i, l := range lines {
+		if i == 0 {
+			l = strings.TrimPrefix(l, "\ufeff") // a byte order mark
+		}
+		t := strings.TrimSpace(l)
+		switch {
+		case t == "", t[0] == '#', t[0] == ';':
+		case t[0] == '[':
+			if !strings.Contains(t, "]") {
+				return i + 1, l
+			}
+		case l[0] == ' ' || l[0] == '\t':
+			// a continuation of the value above (s3 =, then indented keys)
+		case strings.IndexAny(t, "=:") <= 0:
+			return i + 1, l
+		}
+	}
+	return 0, ""
+}
+
+// truncate shortens s to at most n runes, marking the cut with "…".
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
 }
 
 // Sessions are every SSO session the file configures.
@@ -185,7 +280,16 @@ func (c *ConfigFile) Select(sel Selector) ([]Session, error) {
 func (c *ConfigFile) named(name, source string) ([]Session, error) {
 	s, ok := c.Session(name)
 	if !ok {
-		return nil, fmt.Errorf("the SSO session %q (from %s) is not in %s; add it with `aws configure sso-session` or check the name", name, source, c.Path)
+		var names []string
+		for _, s := range c.sessions {
+			if s.Name != "" {
+				names = append(names, fmt.Sprintf("%q", s.Name))
+			}
+		}
+		if len(names) == 0 {
+			return nil, fmt.Errorf("the SSO session %q (from %s) is not in %s, which has no [sso-session] section; add one with `aws configure sso-session`", name, source, c.Path)
+		}
+		return nil, fmt.Errorf("the SSO session %q (from %s) is not in %s, which has %s; use one of those, or add it with `aws configure sso-session`", name, source, c.Path, strings.Join(names, ", "))
 	}
 	return []Session{s}, nil
 }

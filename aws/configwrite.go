@@ -25,20 +25,35 @@ func ValidateRegion(r string) error {
 }
 
 // SessionNameFor proposes an sso-session name for a start URL: the first
-// label of its host (acme for https://acme.awsapps.com/start).
+// label of its host (acme for https://acme.awsapps.com/start), or the
+// directory of a GovCloud portal (d-906700abcd for
+// https://start.us-gov-home.awsapps.com/directory/d-906700abcd).
 func SessionNameFor(startURL string) string {
 	host := startURL
 	if _, rest, ok := strings.Cut(host, "://"); ok {
 		host = rest
 	}
-	host, _, _ = strings.Cut(host, "/")
+	host, path, _ := strings.Cut(host, "/")
 	host, _, _ = strings.Cut(host, ":")
 	label, _, _ := strings.Cut(host, ".")
+	if dir, ok := strings.CutPrefix(path, "directory/"); ok && label == "start" {
+		label, _, _ = strings.Cut(dir, "/")
+		label, _, _ = strings.Cut(label, "#")
+	}
 	name := strings.Trim(regexp.MustCompile(`[^a-z0-9-]+`).ReplaceAllString(strings.ToLower(label), "-"), "-")
 	if name == "" || name == "127" || name == "localhost" {
 		return "default"
 	}
 	return name
+}
+
+// ValidateSessionName checks that name can be an [sso-session NAME] that
+// every AWS tool reads back the same.
+func ValidateSessionName(name string) error {
+	if sectionNameProblem(name) != "" {
+		return fmt.Errorf("the AWS config cannot hold %q as a session name: use letters, digits and dashes", name)
+	}
+	return nil
 }
 
 // AddSSOSession appends an [sso-session NAME] section to the AWS config at

@@ -64,10 +64,12 @@ func TestValidateRegionAndSessionName(t *testing.T) {
 		}
 	}
 	for url, want := range map[string]string{
-		"https://acme.awsapps.com/start":         "acme",
-		"https://d-906700abcd.awsapps.com/start": "d-906700abcd",
-		"http://127.0.0.1:4000/start":            "default",
-		"https://My_Org.awsapps.com/start#/":     "my-org",
+		"https://acme.awsapps.com/start":                                 "acme",
+		"https://d-906700abcd.awsapps.com/start":                         "d-906700abcd",
+		"http://127.0.0.1:4000/start":                                    "default",
+		"https://My_Org.awsapps.com/start#/":                             "my-org",
+		"acme.awsapps.com/start":                                         "acme",
+		"https://start.us-gov-home.awsapps.com/directory/d-906700abcd#/": "d-906700abcd",
 	} {
 		if got := SessionNameFor(url); got != want {
 			t.Errorf("%s → %s, want %s", url, got, want)

@@ -55,3 +55,17 @@ func lockFile(ctx context.Context, path string) (func(), error) {
 	}
 	return func() { _ = l.Unlock() }, nil
 }
+
+// WithFileLock runs fn while holding an exclusive advisory lock on the
+// file lockPath (created 0600 with its directory), waiting for it while
+// ctx lives: read-modify-write cycles of a file that other ssopick
+// processes write too run one at a time. As with the token cache, a lock
+// file that cannot be created does not stop fn.
+func WithFileLock(ctx context.Context, lockPath string, fn func() error) error {
+	unlock, err := lockFile(ctx, lockPath)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	return fn()
+}

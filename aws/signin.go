@@ -199,6 +199,19 @@ func (a *Auth) withRegistration(ctx context.Context, grants []string, redirectUR
 // register registers ssopick as a client of the session's Identity Center
 // and caches the registration.
 func (a *Auth) register(ctx context.Context, grants []string, redirectURI string) (*Registration, error) {
+	r, err := a.newRegistration(ctx, grants, redirectURI)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.Cache.SaveRegistration(a.Session, r); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// newRegistration registers ssopick as a client of the session's Identity
+// Center, caching nothing.
+func (a *Auth) newRegistration(ctx context.Context, grants []string, redirectURI string) (*Registration, error) {
 	scopes := a.Session.Scopes
 	if len(scopes) == 0 {
 		scopes = DefaultScopes
@@ -217,17 +230,56 @@ func (a *Auth) register(ctx context.Context, grants []string, redirectURI string
 	if err != nil {
 		return nil, plainError("register ssopick with IAM Identity Center in "+a.Session.Region, err)
 	}
-	r := &Registration{
+	return &Registration{
 		ClientID:     sdkaws.ToString(out.ClientId),
 		ClientSecret: sdkaws.ToString(out.ClientSecret),
 		ExpiresAt:    time.Unix(out.ClientSecretExpiresAt, 0).UTC(),
 		Scopes:       scopes,
 		GrantTypes:   grants,
+	}, nil
+}
+
+// ErrUnknownStartURL means IAM Identity Center in the session's region
+// refused the session's start URL: the region, or the URL, is wrong.
+var ErrUnknownStartURL = errors.New("IAM Identity Center does not know the start URL")
+
+// unknownStartURLError is ErrUnknownStartURL said in full.
+type unknownStartURLError string
+
+func (e unknownStartURLError) Error() string        { return string(e) }
+func (e unknownStartURLError) Is(target error) bool { return target == ErrUnknownStartURL }
+
+// CheckStartURL asks IAM Identity Center in the session's region whether
+// it knows the session's start URL, before the session is written
+// anywhere: a wrong region would otherwise fail only at the end of the
+// sign-in, as invalid_grant. It costs two calls and no browser: it
+// registers a public client (for the device flow) and starts a device
+// authorization for the start URL, which a region without that access
+// portal refuses (InvalidRequestException). The authorization is left to
+// expire. The registration is cached nowhere: the caller may keep it for
+// the session with Cache.SaveRegistration once the session is written,
+// where a device-code sign-in reuses it.
+func (a *Auth) CheckStartURL(ctx context.Context) (*Registration, error) {
+	var grants []string
+	if a.Session.Name != "" {
+		grants = []string{grantDeviceCode, grantRefreshToken} // as SignInWithDeviceCode registers
 	}
-	if err := a.Cache.SaveRegistration(a.Session, r); err != nil {
+	reg, err := a.newRegistration(ctx, grants, "")
+	if err != nil {
 		return nil, err
 	}
-	return r, nil
+	_, err = a.OIDC.StartDeviceAuthorization(ctx, &ssooidc.StartDeviceAuthorizationInput{
+		ClientId: &reg.ClientID, ClientSecret: &reg.ClientSecret, StartUrl: &a.Session.StartURL,
+	})
+	var invalid *oidctypes.InvalidRequestException
+	switch {
+	case errors.As(err, &invalid):
+		return nil, unknownStartURLError(fmt.Sprintf(`IAM Identity Center in %s does not know %s; enter the SSO region that the access portal shows under "Access keys" (or ask your administrator), or correct the start URL`,
+			a.Session.Region, a.Session.StartURL))
+	case err != nil:
+		return nil, plainError("check the start URL with IAM Identity Center in "+a.Session.Region, err)
+	}
+	return reg, nil
 }
 
 // fitsGrants: a registration made for the browser flow cannot run the

@@ -129,12 +129,28 @@ func parseToken(raw []byte) (*Token, error) {
 	return t, nil
 }
 
-// parseCacheTime accepts the CLI's UTC format and any RFC 3339 time (the Go
-// SDK and other tools write fractional seconds or offsets).
+// parseCacheTime reads a time from a cache file as botocore does (it uses
+// dateutil's parser): RFC 3339 with Z or an offset, with or without
+// fractional seconds (the Go SDK and other tools write them); the
+// 2026-11-27T18:00:00UTC of older AWS CLIs; +0000 offsets; and a space for
+// the T. A time without a zone is refused, as botocore fails on it.
 func parseCacheTime(v string) (time.Time, error) {
-	t, err := time.Parse(time.RFC3339Nano, v)
+	s := strings.TrimSpace(v)
+	if len(s) > 10 && s[10] == ' ' {
+		s = s[:10] + "T" + s[11:]
+	}
+	for _, zone := range []string{" UTC", "UTC", " GMT", "GMT", "z"} {
+		if rest, ok := strings.CutSuffix(s, zone); ok {
+			s = rest + "Z"
+			break
+		}
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
-		return time.Time{}, err
+		var err2 error
+		if t, err2 = time.Parse("2006-01-02T15:04:05.999999999Z0700", s); err2 != nil {
+			return time.Time{}, fmt.Errorf("%q is not a time like 2026-11-27T18:00:00Z", v)
+		}
 	}
 	// Years the cache format cannot write back (before year 1 in UTC,
 	// found by fuzzing) make the file unusable, not a crash later.

@@ -37,7 +37,6 @@ func TestExportsParseBackInEachShell(t *testing.T) {
 	cases := []struct{ format, shell, script string }{
 		{"sh", "bash", `eval "$(cat %[1]s)"; for v in %[2]s; do printf '%%s\0' "$(printenv "$v")"; done; printf '%%s' "${AWS_PROFILE-unset}"`},
 		{"sh", "sh", `eval "$(cat %[1]s)"; for v in %[2]s; do printf '%%s\0' "$(printenv "$v")"; done; printf '%%s' "${AWS_PROFILE-unset}"`},
-		{"dotenv", "bash", `set -a; . %[1]s; set +a; unset AWS_PROFILE; for v in %[2]s; do printf '%%s\0' "$(printenv "$v")"; done; printf unset`},
 		{"fish", "fish", `source %[1]s; for v in %[2]s; printf '%%s\0' (printenv $v | string collect); end; set -q AWS_PROFILE; and printf '%%s' $AWS_PROFILE; or printf unset`},
 	}
 	dir := t.TempDir()
@@ -75,7 +74,7 @@ func TestExportsParseBackInEachShell(t *testing.T) {
 
 func TestEnvironRemovesConflictsAndSetsTheRole(t *testing.T) {
 	base := []string{"PATH=/bin", "AWS_PROFILE=x", "AWS_DEFAULT_PROFILE=y", "AWS_SECURITY_TOKEN=old", "AWS_ACCESS_KEY_ID=old", "AWS_SDK_LOAD_CONFIG=1", "HOME=/h"}
-	env := Environ(base, nasty, nastyID)
+	env := Environ(base, Variables(nasty, nastyID))
 	got := map[string]string{}
 	for _, kv := range env {
 		k, v, _ := strings.Cut(kv, "=")

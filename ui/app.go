@@ -105,6 +105,7 @@ type session struct {
 	loading   bool
 	initial   bool // loading with no cached rows: stream rows in
 	progress  aws.Progress
+	samples   []progressSample // accounts done over time: the listing's speed
 }
 
 // Model is the top-level Bubble Tea model.
@@ -240,6 +241,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case signInDoneMsg:
 		return m, m.onSignedIn(msg)
+	case setupCheckedMsg:
+		return m, m.onSetupChecked(msg)
 	case setupDoneMsg:
 		return m, m.onSetupDone(msg)
 	case browserOpenedMsg:
@@ -270,9 +273,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 // busy reports whether anything shows a spinner: a sign-in, a first-run
-// save or a listing.
+// check or save, or a listing.
 func (m *Model) busy() bool {
-	if m.signin != nil || m.setup != nil && m.setup.saving {
+	if m.signin != nil || m.setup != nil && (m.setup.checking || m.setup.saving) {
 		return true
 	}
 	for _, s := range m.sessions {
@@ -385,7 +388,7 @@ func (m *Model) startFetch(i int) tea.Cmd {
 	if s.loading {
 		return nil
 	}
-	s.loading, s.initial, s.progress = true, len(s.rows) == 0, aws.Progress{}
+	s.loading, s.initial, s.progress, s.samples = true, len(s.rows) == 0, aws.Progress{}, nil
 	return tea.Batch(fetch(m.ctx, i, s.src).listen(), m.spin())
 }
 
@@ -402,13 +405,16 @@ func (m *Model) refreshAll() tea.Cmd {
 func (m *Model) onProgress(msg fetchProgressMsg) {
 	s := m.sessions[msg.source]
 	if msg.progress.Restart {
+		s.progress, s.samples = aws.Progress{}, nil
 		if s.initial {
 			s.rows = nil
 			m.mergeRows()
 		}
 		return
 	}
-	s.progress.AccountsDone, s.progress.AccountsTotal = msg.progress.AccountsDone, msg.progress.AccountsTotal
+	s.progress = msg.progress
+	s.progress.Rows = nil
+	s.record(m.opts.Now(), s.progress.AccountsDone)
 	if s.initial && len(msg.progress.Rows) > 0 {
 		// With nothing cached, rows are searchable as they arrive.
 		s.rows = append(s.rows, msg.progress.Rows...)
@@ -533,13 +539,14 @@ func (m *Model) toggleStar() tea.Cmd {
 	return m.saveState()
 }
 
-// saveState writes recents and stars in the background.
+// saveState merges the new recents and stars into the state file in the
+// background (State.Save takes what changed since the last save).
 func (m *Model) saveState() tea.Cmd {
 	if m.opts.StatePath == "" {
 		return nil
 	}
-	snapshot, path := m.opts.State.clone(), m.opts.StatePath
-	return func() tea.Msg { return stateSavedMsg{err: snapshot.Save(path)} }
+	st, path := m.opts.State, m.opts.StatePath
+	return func() tea.Msg { return stateSavedMsg{err: st.Save(path)} }
 }
 
 // layout sizes the parts to the window.
@@ -549,6 +556,9 @@ func (m *Model) layout() {
 	// Query line, list, status line, help line.
 	m.picker.setHeight(m.height - 3)
 	m.bar.SetWidth(min(40, max(10, m.width/3)))
+	if m.setup != nil {
+		m.setup.setWidth(m.width)
+	}
 }
 
 func (m *Model) applyStyles() {

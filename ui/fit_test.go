@@ -97,7 +97,7 @@ func TestStatusKeepsEveryLineAndShowsControlCharacters(t *testing.T) {
 	m.Update(fetchDoneMsg{source: 0, err: errors.New("first line\nsecond line with \x1b[31mred\x1b[0m\tand a tab")})
 	view := m.View().Content
 	plain := ansi.Strip(view)
-	for _, want := range []string{"Could not refresh acme: first line", "second line with ^[[31mred^[[0m and a tab"} {
+	for _, want := range []string{"Could not refresh acme: first line", `second line with \x1b[31mred\x1b[0m and a tab`} {
 		if !strings.Contains(plain, want) {
 			t.Errorf("status lacks %q:\n%s", want, plain)
 		}
@@ -386,9 +386,9 @@ func TestVisible(t *testing.T) {
 	for in, want := range map[string]string{
 		"plain":            "plain",
 		"a\r\nb":           "a\nb",
-		"\x1b[2Jx\x07":     "^[[2Jx^G",
+		"\x1b[2Jx\x07":     `\x1b[2Jx\x07`,
 		"tab\there":        "tab here",
-		"del\x7f c1\u009b": `del^? c1\x9b`,
+		"del\x7f c1\u009b": `del\x7f c1\x9b`,
 	} {
 		if got := visible(in); got != want {
 			t.Errorf("visible(%q) = %q, want %q", in, got, want)

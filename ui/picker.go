@@ -65,10 +65,10 @@ func (p *picker) setRows(rows []aws.Row) {
 	for i, r := range rows {
 		texts[i] = r.SearchText()
 		p.keys[i] = RowKey(r)
-		p.natural.name = max(p.natural.name, cellWidth(r.AccountName))
-		p.natural.role = max(p.natural.role, cellWidth(r.RoleName))
-		p.natural.email = max(p.natural.email, cellWidth(r.Email))
-		p.natural.session = max(p.natural.session, cellWidth(r.Session))
+		p.natural.name = max(p.natural.name, cellWidth(Visible(r.AccountName)))
+		p.natural.role = max(p.natural.role, cellWidth(Visible(r.RoleName)))
+		p.natural.email = max(p.natural.email, cellWidth(Visible(r.Email)))
+		p.natural.session = max(p.natural.session, cellWidth(Visible(r.Session)))
 		seen[r.Session] = true
 	}
 	p.sessions = len(seen)
@@ -96,8 +96,18 @@ func (p *picker) setQuery(q string) {
 		return
 	}
 	p.query = q
-	p.refilter()
 	p.cursor, p.offset, p.moved = 0, 0, false
+	p.refilter()
+}
+
+// bestMatch is where the cursor rests until the person moves it: on the
+// first item, or, once they have typed, on the best matching row, below
+// any "sign in to …" items (which match no query).
+func (p *picker) bestMatch() int {
+	if strings.TrimSpace(p.query) != "" && len(p.results) > len(p.signIns) {
+		return len(p.signIns)
+	}
+	return 0
 }
 
 func (p *picker) refilter() {
@@ -146,6 +156,9 @@ func (p *picker) refilter() {
 	}
 	for _, m := range matches {
 		p.results = append(p.results, item{row: m.Index})
+	}
+	if !p.moved {
+		p.cursor = p.bestMatch()
 	}
 	p.clamp()
 }
@@ -306,7 +319,7 @@ func (p *picker) view(s Styles, width int) string {
 func (p *picker) line(b *strings.Builder, rs rowStyles, it item, query string, cols columns, width int) {
 	b.WriteString(rs.marker)
 	if it.row < 0 {
-		text := ansi.Truncate("→ sign in to "+it.signIn+" (enter)", width-rowPrefix, "…")
+		text := ansi.Truncate("→ sign in to "+Visible(it.signIn)+" (enter)", width-rowPrefix, "…")
 		b.WriteString("  " + rs.signIn.open + padRight(text, width-rowPrefix) + rs.signIn.close)
 		return
 	}
@@ -355,21 +368,40 @@ func (p *picker) line(b *strings.Builder, rs rowStyles, it item, query string, c
 
 // renderField draws text in exactly width cells, truncated with "…",
 // with the runes at the matched positions (offset into the search text)
-// in the highlight style.
+// in the highlight style. Text from the service is drawn made visible
+// (see Visible): a control character takes the cells of its \x1b, and is
+// highlighted when the rune it shows is matched.
 func renderField(b *strings.Builder, text string, offset int, positions map[int]bool, width int, plain, bright sgr) {
-	runes := []rune(text)
+	runes, src := visibleRunes(text)
+	if src != nil {
+		text = string(runes)
+	}
+	shown := len(runes) // runes shown before the "…", if any
 	if cellWidth(text) > width {
-		cut := runes[:0:0]
+		// Cut before the first rune that does not fit, and never inside
+		// the \x1b of a control character.
 		w := 0
-		for _, r := range runes {
+		shown = 0
+		for i, r := range runes {
 			rw := cellWidth(string(r))
 			if w+rw > width-1 {
 				break
 			}
-			cut = append(cut, r)
 			w += rw
+			if src == nil || i+1 == len(runes) || src[i+1] != src[i] {
+				shown = i + 1
+			}
 		}
-		runes = append(cut, '…')
+		runes = append(runes[:shown:shown], '…')
+	}
+	highlighted := func(i int) bool {
+		if i >= shown {
+			return false // the "…"
+		}
+		if src != nil {
+			i = src[i]
+		}
+		return positions[offset+i]
 	}
 	start, runHL := 0, false
 	flush := func(end int) {
@@ -384,8 +416,8 @@ func renderField(b *strings.Builder, text string, offset int, positions map[int]
 		}
 		start = end
 	}
-	for i, r := range runes {
-		if h := positions[offset+i] && r != '…'; h != runHL {
+	for i := range runes {
+		if h := positions != nil && highlighted(i); h != runHL {
 			flush(i)
 			runHL = h
 		}

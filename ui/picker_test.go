@@ -223,6 +223,7 @@ func TestFirstRunFormValidatesAndSaves(t *testing.T) {
 		m.Update(tea.KeyPressMsg{Code: tea.KeyBackspace})
 	}
 	typeText("eu-west-1")
+	enter() // the session name, filled in from the start URL
 	cmd := enter()
 	if cmd == nil {
 		t.Fatal("no save started")

@@ -1,8 +1,11 @@
 package ui
 
 import (
+	"context"
 	"encoding/json"
+	"maps"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/ssopick/ssopick/aws"
@@ -11,10 +14,30 @@ import (
 // maxRecents bounds the recent-use history.
 const maxRecents = 200
 
+// stateLockWait bounds the wait for another ssopick saving its state.
+const stateLockWait = 10 * time.Second
+
 // State is what ssopick remembers between runs: when each role was last
 // used, and which rows are starred. It lives in
 // $XDG_STATE_HOME/ssopick/state.json.
+//
+// Several pickers may be open at once, each with the state it loaded.
+// Save therefore writes only what this one changed (uses, stars toggled)
+// on top of what the file holds then, under a lock: no picker undoes
+// another's star or forgets its recent.
 type State struct {
+	Recent  map[string]time.Time `json:"recent"`
+	Starred map[string]bool      `json:"starred"`
+
+	// The changes not saved yet, guarded by mu: Save runs in the
+	// background while the picker records more.
+	mu    sync.Mutex
+	used  map[string]time.Time // role key → latest use
+	stars map[string]bool      // role key → starred now (toggled since)
+}
+
+// stateFile is the file's content.
+type stateFile struct {
 	Recent  map[string]time.Time `json:"recent"`
 	Starred map[string]bool      `json:"starred"`
 }
@@ -25,65 +48,132 @@ func RowKey(r aws.Row) string { return r.Session + "|" + r.AccountID + "|" + r.R
 // LoadState reads the state file; a missing or unreadable one is an empty
 // state (it only orders the list).
 func LoadState(path string) *State {
-	s := &State{Recent: map[string]time.Time{}, Starred: map[string]bool{}}
+	f := readStateFile(path)
+	return &State{Recent: f.Recent, Starred: f.Starred}
+}
+
+func readStateFile(path string) stateFile {
+	f := stateFile{Recent: map[string]time.Time{}, Starred: map[string]bool{}}
 	raw, err := os.ReadFile(path)
 	if err != nil {
-		return s
+		return f
 	}
-	var loaded State
+	var loaded stateFile
 	if json.Unmarshal(raw, &loaded) == nil {
 		if loaded.Recent != nil {
-			s.Recent = loaded.Recent
+			f.Recent = loaded.Recent
 		}
 		if loaded.Starred != nil {
-			s.Starred = loaded.Starred
+			f.Starred = loaded.Starred
 		}
 	}
-	return s
+	return f
 }
 
 // Used records a use of the row at t, forgetting the oldest uses past
 // maxRecents.
 func (s *State) Used(r aws.Row, t time.Time) {
-	s.Recent[RowKey(r)] = t
-	for len(s.Recent) > maxRecents {
-		var oldest string
-		for k, v := range s.Recent {
-			if oldest == "" || v.Before(s.Recent[oldest]) {
-				oldest = k
-			}
-		}
-		delete(s.Recent, oldest)
+	k := RowKey(r)
+	s.Recent[k] = t
+	pruneRecents(s.Recent)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.used == nil {
+		s.used = map[string]time.Time{}
 	}
+	s.used[k] = t
 }
 
 // ToggleStar stars or unstars the row.
 func (s *State) ToggleStar(r aws.Row) {
 	k := RowKey(r)
-	if s.Starred[k] {
-		delete(s.Starred, k)
-	} else {
+	now := !s.Starred[k]
+	if now {
 		s.Starred[k] = true
+	} else {
+		delete(s.Starred, k)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.stars == nil {
+		s.stars = map[string]bool{}
+	}
+	s.stars[k] = now
+}
+
+// pruneRecents forgets the oldest uses past maxRecents.
+func pruneRecents(recent map[string]time.Time) {
+	for len(recent) > maxRecents {
+		var oldest string
+		for k, v := range recent {
+			if oldest == "" || v.Before(recent[oldest]) {
+				oldest = k
+			}
+		}
+		delete(recent, oldest)
 	}
 }
 
-// clone copies the state so a save can run while the UI goes on.
-func (s *State) clone() *State {
-	c := &State{Recent: make(map[string]time.Time, len(s.Recent)), Starred: make(map[string]bool, len(s.Starred))}
-	for k, v := range s.Recent {
-		c.Recent[k] = v
-	}
-	for k, v := range s.Starred {
-		c.Starred[k] = v
-	}
-	return c
-}
-
-// Save writes the state atomically with mode 0600.
+// Save merges this picker's unsaved changes into the state file: under a
+// lock beside it, it reads the file again, applies the uses and stars
+// recorded since the last save, and writes the result atomically with
+// mode 0600. It may run while the picker records more; changes a failed
+// save could not write are kept for the next one.
 func (s *State) Save(path string) error {
-	raw, err := json.MarshalIndent(s, "", "  ")
-	if err != nil {
+	ctx, cancel := context.WithTimeout(context.Background(), stateLockWait)
+	defer cancel()
+	return aws.WithFileLock(ctx, path+".lock", func() error {
+		used, stars := s.takeChanges()
+		f := readStateFile(path)
+		for k, t := range used {
+			if t.After(f.Recent[k]) {
+				f.Recent[k] = t
+			}
+		}
+		pruneRecents(f.Recent)
+		for k, on := range stars {
+			if on {
+				f.Starred[k] = true
+			} else {
+				delete(f.Starred, k)
+			}
+		}
+		raw, err := json.MarshalIndent(f, "", "  ")
+		if err == nil {
+			err = aws.WritePrivateFile(path, raw)
+		}
+		if err != nil {
+			s.putBack(used, stars)
+		}
 		return err
+	})
+}
+
+// takeChanges hands the unsaved changes to a save.
+func (s *State) takeChanges() (map[string]time.Time, map[string]bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	used, stars := s.used, s.stars
+	s.used, s.stars = nil, nil
+	return used, stars
+}
+
+// putBack returns the changes of a failed save, under any made since.
+func (s *State) putBack(used map[string]time.Time, stars map[string]bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.used == nil {
+		s.used = map[string]time.Time{}
 	}
-	return aws.WritePrivateFile(path, raw)
+	for k, t := range used {
+		if t.After(s.used[k]) {
+			s.used[k] = t
+		}
+	}
+	newer := s.stars
+	s.stars = maps.Clone(stars)
+	if s.stars == nil {
+		s.stars = map[string]bool{}
+	}
+	maps.Copy(s.stars, newer)
 }

@@ -3,7 +3,6 @@ package ui
 import (
 	"fmt"
 	"strings"
-	"unicode"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -145,23 +144,23 @@ func padLines(s string, n int) string {
 func (m *Model) statusLines() []string {
 	st := m.styles
 	shown, total := m.picker.counts()
-	parts := []string{fmt.Sprintf("%d of %d roles", shown, total), m.signedInSummary()}
-	for _, s := range m.sessions {
-		if !s.loading {
-			continue
-		}
-		done, all := s.progress.AccountsDone, s.progress.AccountsTotal
-		if s.initial && all > 0 {
-			parts = append(parts, fmt.Sprintf("%s %s %d/%d accounts", m.spinner.View(), m.bar.ViewAs(float64(done)/float64(all)), done, all))
-		} else {
-			parts = append(parts, fmt.Sprintf("%s refreshing %s %d/%d", m.spinner.View(), s.src.Label(), done, all))
-		}
+	base := thousands(shown) + " of " + thousands(total) + " roles · " + m.signedInSummary()
+	listings := m.listingParts()
+	// One line when everything fits; else each listing on a line of its
+	// own, so that no phrase of it is broken across two. The parts hold
+	// the spinner's and the bar's own styling: wrapped as they are, not
+	// made visible.
+	var text []string
+	if all := strings.Join(append([]string{base}, listings...), " · "); ansi.StringWidth(all) <= m.width {
+		text = []string{all}
+	} else {
+		text = append([]string{base}, listings...)
 	}
-	// The parts hold the spinner's and the bar's own styling: wrapped as
-	// they are, not made visible.
 	var lines []string
-	for _, l := range strings.Split(ansi.Wrap(strings.Join(parts, " · "), max(1, m.width), ""), "\n") {
-		lines = append(lines, st.Status.Render(l))
+	for _, t := range text {
+		for _, l := range strings.Split(ansi.Wrap(t, max(1, m.width), ""), "\n") {
+			lines = append(lines, st.Status.Render(l))
+		}
 	}
 	if m.status == "" {
 		return lines
@@ -177,10 +176,39 @@ func (m *Model) statusLines() []string {
 	return lines
 }
 
+// listingParts are the status texts of the listings in progress. A first
+// listing (nothing cached) shows a bar, once the account list is complete
+// and the bar can claim a true share; a refresh of a list already shown
+// is only text.
+func (m *Model) listingParts() []string {
+	var parts []string
+	for _, s := range m.sessions {
+		if !s.loading {
+			continue
+		}
+		text := listingText(s.progress, s.listingRate())
+		label := Visible(s.src.Label())
+		switch {
+		case !s.initial:
+			text = "refreshing " + label + ": " + text
+		case len(m.sessions) > 1:
+			text = label + ": " + text
+		}
+		if p := s.progress; s.initial && p.AccountsComplete && p.AccountsTotal > 0 {
+			bar := m.bar
+			bar.SetWidth(min(m.bar.Width(), max(10, m.width-ansi.StringWidth(text)-4)))
+			text = bar.ViewAs(float64(p.AccountsDone)/float64(p.AccountsTotal)) + " " + text
+		}
+		parts = append(parts, m.spinner.View()+" "+text)
+	}
+	return parts
+}
+
 func (m *Model) actionsView() string {
 	st, r := m.styles, m.chosen
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s · %s · %s\n\n", st.Title.Render(r.AccountName), st.Dim.Render(r.AccountID), st.ActionName.Render(r.RoleName), st.Dim.Render(r.Session))
+	fmt.Fprintf(&b, "%s %s · %s · %s\n\n", st.Title.Render(Visible(r.AccountName)), st.Dim.Render(Visible(r.AccountID)),
+		st.ActionName.Render(Visible(r.RoleName)), st.Dim.Render(Visible(r.Session)))
 	// The keys' own help, as a list of sentences.
 	for _, k := range []key.Binding{m.keys.Console, m.keys.Shell, m.keys.Exports, m.keys.CopyURL} {
 		desc := k.Help().Desc
@@ -188,15 +216,6 @@ func (m *Model) actionsView() string {
 	}
 	b.WriteString("\n" + m.hintLines("esc", "back", "ctrl+c", "quit"))
 	return b.String()
-}
-
-// hints renders "k desc · k desc" pairs on one line.
-func hints(st Styles, pairs ...string) string {
-	var parts []string
-	for i := 0; i+1 < len(pairs); i += 2 {
-		parts = append(parts, st.Key.Render(pairs[i])+" "+st.Dim.Render(pairs[i+1]))
-	}
-	return strings.Join(parts, st.Dim.Render(" · "))
 }
 
 // hintLines renders "k desc · k desc" pairs on as many lines as the
@@ -264,31 +283,4 @@ func styled(st lipgloss.Style, lines []string) string {
 // indent puts prefix before every line of s.
 func indent(s, prefix string) string {
 	return prefix + strings.ReplaceAll(s, "\n", "\n"+prefix)
-}
-
-// visible makes control characters visible (^[, ^M, \x9b); line breaks
-// stay, tabs become spaces.
-func visible(s string) string {
-	if !strings.ContainsFunc(s, func(r rune) bool { return unicode.IsControl(r) && r != '\n' }) {
-		return s
-	}
-	s = strings.ReplaceAll(s, "\r\n", "\n")
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case r == '\n':
-			b.WriteRune(r)
-		case r == '\t':
-			b.WriteByte(' ')
-		case r < 0x20:
-			b.WriteString("^" + string(r+'@'))
-		case r == 0x7f:
-			b.WriteString("^?")
-		case unicode.IsControl(r):
-			fmt.Fprintf(&b, `\x%02x`, r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
 }
