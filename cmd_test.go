@@ -48,6 +48,9 @@ func newTestEnv(t *testing.T, opts sandbox.Options) *testEnv {
 		"XDG_STATE_HOME":              filepath.Join(home, ".local", "state"),
 		"XDG_CONFIG_HOME":             filepath.Join(home, ".config"),
 		"BROWSER":                     "",
+		// In process, os.Executable is the test binary: it must not be
+		// started as a credential agent.
+		"SSOPICK_CREDENTIAL_STORE": "none",
 	}
 	if err := os.MkdirAll(filepath.Join(home, ".aws"), 0o700); err != nil {
 		t.Fatal(err)

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"sync"
-	"testing"
 	"time"
 
 	"github.com/ssopick/ssopick/aws"
@@ -82,26 +81,17 @@ func fromCacheAlone(f *factory, o roleFlags, cache aws.RoleCache, warn func(erro
 			}
 			rows = append(rows, cat.Rows...)
 		}
-		accountRows, err := aws.AccountRows(rows, o.Account)
-		if err != nil {
+		hit, found, err := aws.FindRow(rows, o.Account, o.Role)
+		if !found || err != nil {
 			return aws.RoleCredentials{}, "", false
 		}
-		var hits []aws.Row
-		for _, r := range accountRows {
-			if r.RoleName == o.Role {
-				hits = append(hits, r)
-			}
-		}
-		if len(hits) != 1 {
-			return aws.RoleCredentials{}, "", false
-		}
-		account = hits[0].AccountID
+		account = hit.AccountID
 		for _, s := range sessions {
-			if s.Label() == hits[0].Session {
+			if s.Label() == hit.Session {
 				session = s
 			}
 		}
-		if session.Label() != hits[0].Session {
+		if session.Label() != hit.Session {
 			return aws.RoleCredentials{}, "", false
 		}
 	}
@@ -123,11 +113,6 @@ func (f *factory) roleCache() (aws.RoleCacheChoice, error) {
 			self, err := os.Executable()
 			if err != nil {
 				return err
-			}
-			if testing.Testing() {
-				// An in-process test: the executable is the test binary,
-				// which would run the tests rather than an agent.
-				return errors.New("no agent is started from a test binary")
 			}
 			return launch.StartDetached([]string{self, "agent", "--socket", socket, "--cache", f.Paths.Cache}, f.Environ())
 		},

@@ -13,9 +13,11 @@ import (
 // are held and written once it closes: they would scribble over the
 // picker's screen.
 type debugLog struct {
-	mu   sync.Mutex
-	w    io.Writer
-	held *bytes.Buffer // non-nil while the picker is open
+	mu sync.Mutex
+	w  io.Writer
+	// toTerminal: w is stderr, whose lines the picker holds.
+	toTerminal bool
+	held       *bytes.Buffer // non-nil while the picker is open
 }
 
 // openDebugLog is the debug writer for this environment, or nil when
@@ -31,7 +33,7 @@ func openDebugLog(getenv func(string) string, stderr io.Writer) (*debugLog, erro
 		}
 		return &debugLog{w: f}, nil // closed by the process's exit
 	}
-	return &debugLog{w: stderr}, nil
+	return &debugLog{w: stderr, toTerminal: true}, nil
 }
 
 func (d *debugLog) Write(p []byte) (int, error) {
@@ -43,15 +45,15 @@ func (d *debugLog) Write(p []byte) (int, error) {
 	return d.w.Write(p)
 }
 
-// holdWhile holds lines meant for a terminal until release is called; a
-// file is written at once.
+// holdWhile holds lines meant for stderr until release is called; a file
+// is written at once.
 func (d *debugLog) holdWhile() (release func()) {
 	if d == nil {
 		return func() {}
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if _, toFile := d.w.(*os.File); toFile && d.w != os.Stderr {
+	if !d.toTerminal {
 		return func() {}
 	}
 	d.held = &bytes.Buffer{}

@@ -237,12 +237,23 @@ func (s *Sessions) Find(ctx context.Context, account, role string) (Choice, erro
 	return Choice{}, &RoleNotFoundError{Account: account, Role: role, Rows: rows}
 }
 
-// match finds account and role in rows: found is false when no row
-// answers; the error says the name is ambiguous.
+// match finds account and role in rows (see FindRow) with its session's
+// connection.
 func (s *Sessions) match(rows []Row, account, role string) (Choice, bool, error) {
+	r, found, err := FindRow(rows, account, role)
+	if !found || err != nil {
+		return Choice{}, false, err
+	}
+	return Choice{Row: r, Conn: s.Conn(r.Session)}, true, nil
+}
+
+// FindRow finds the row of role in the account named by account (see
+// AccountRows): found is false when no row answers; the error says the
+// name is ambiguous or the role is in several sessions.
+func FindRow(rows []Row, account, role string) (Row, bool, error) {
 	accountRows, err := AccountRows(rows, account)
 	if err != nil {
-		return Choice{}, false, err
+		return Row{}, false, err
 	}
 	var hits []Row
 	for _, r := range accountRows {
@@ -252,11 +263,11 @@ func (s *Sessions) match(rows []Row, account, role string) (Choice, bool, error)
 	}
 	switch len(hits) {
 	case 0:
-		return Choice{}, false, nil
+		return Row{}, false, nil
 	case 1:
-		return Choice{Row: hits[0], Conn: s.Conn(hits[0].Session)}, true, nil
+		return hits[0], true, nil
 	}
-	return Choice{}, false, fmt.Errorf("%s %s is in several SSO sessions (%s and %s); choose one with --sso-session", account, role, hits[0].Session, hits[1].Session)
+	return Row{}, false, fmt.Errorf("%s %s is in several SSO sessions (%s and %s); choose one with --sso-session", account, role, hits[0].Session, hits[1].Session)
 }
 
 // anyOlderThan reports whether some session's cached list is older than age
