@@ -37,9 +37,7 @@ func TestConsoleOpensTheSandboxConsoleWithoutTheTokenInArgv(t *testing.T) {
 	browser := filepath.Join(t.TempDir(), "browser")
 	// A browser that records its argv and follows the link as a real one.
 	script := "#!/bin/sh\nprintf '%s\\n' \"$@\" >> " + argvLog + "\nexec curl -sfL -o /dev/null \"$1\"\n"
-	if err := os.WriteFile(browser, []byte(script), 0o755); err != nil {
-		t.Fatal(err)
-	}
+	writeExecutable(t, browser, []byte(script))
 	e.env = append(e.env, "BROWSER="+browser)
 	_, stderr, code := e.try(ssopickBinary, "console", "-a", acct.Name, "-r", "ViewOnlyAccess", "--service", "s3", "--region", "eu-west-1")
 	if code != 0 {

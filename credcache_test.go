@@ -321,9 +321,7 @@ func TestAutoLoginSignsInOnceForThirtyProcesses(t *testing.T) {
 	// A browser that records each launch and follows the link as a real
 	// one would, back to ssopick's loopback listener.
 	script := "#!/bin/sh\necho launched >> " + launches + "\nexec curl -sfL -o /dev/null \"$1\"\n"
-	if err := os.WriteFile(browser, []byte(script), 0o755); err != nil {
-		t.Fatal(err)
-	}
+	writeExecutable(t, browser, []byte(script))
 	e.env = append(e.env, "BROWSER="+browser)
 
 	// auto_login is off by default: one line, no browser.
@@ -422,9 +420,7 @@ state=$(printf '%s\n' "$q" | tr '&' '\n' | sed -n 's/^state=//p')
 redirect=$(printf '%s' "$redirect" | sed 's/%3A/:/g; s/%2F/\//g')
 exec curl -s -o /dev/null "$redirect?error=access_denied&state=$state"
 `
-	if err := os.WriteFile(browser, []byte(script), 0o755); err != nil {
-		t.Fatal(err)
-	}
+	writeExecutable(t, browser, []byte(script))
 	e.env = append(e.env, "BROWSER="+browser)
 	prefs := filepath.Join(e.home, ".config", "ssopick", "config.toml")
 	if err := os.MkdirAll(filepath.Dir(prefs), 0o700); err != nil {

@@ -81,3 +81,20 @@ func TestSandboxCommandServesAndStopsOnCtrlC(t *testing.T) {
 		t.Fatalf("sandbox exited with %v after Ctrl-C, want status 0", err)
 	}
 }
+
+// writeExecutable creates an executable at path with content. The tests
+// run in parallel, and a file this process writes can still be open for
+// writing in a child forked meanwhile (until that child execs), which
+// makes running it fail with "text file busy" (Go issue 22315). So the
+// executable is created by install(1), in a process of its own: none of
+// ours ever holds it open for writing.
+func writeExecutable(t *testing.T, path string, content []byte) {
+	t.Helper()
+	staged := filepath.Join(t.TempDir(), "staged")
+	if err := os.WriteFile(staged, content, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command("install", "-m", "0755", staged, path).CombinedOutput(); err != nil {
+		t.Fatalf("install %s: %v %s", path, err, out)
+	}
+}

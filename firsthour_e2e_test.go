@@ -22,9 +22,7 @@ func TestShellAdvisesExitOnlyInItsOwnShell(t *testing.T) {
 	// The "shell" reports its marker, then tries to nest.
 	shell := filepath.Join(t.TempDir(), "fake-shell")
 	script := "#!/bin/sh\necho \"marker=${SSOPICK_SHELL-unset}\"\nssopick shell " + role + " 2>&1\nexit 0\n"
-	if err := os.WriteFile(shell, []byte(script), 0o755); err != nil {
-		t.Fatal(err)
-	}
+	writeExecutable(t, shell, []byte(script))
 	e.env = append(e.env, "SHELL="+shell)
 	out, stderr, code := e.try(ssopickBinary, "shell", "-a", acct.ID, "-r", "ViewOnlyAccess")
 	if code != 0 || !strings.Contains(out, "marker=1\n") {

@@ -172,9 +172,7 @@ func TestProcessProfilesRunThroughAStablePathWithASpace(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(filepath.Join(dir, "ssopick"), exe, 0o755); err != nil {
-			t.Fatal(err)
-		}
+		writeExecutable(t, filepath.Join(dir, "ssopick"), exe)
 		_ = os.Remove(filepath.Join(bin, "ssopick"))
 		if err := os.Symlink(filepath.Join(dir, "ssopick"), filepath.Join(bin, "ssopick")); err != nil {
 			t.Fatal(err)
@@ -239,9 +237,7 @@ func TestSameProgramPrefersTheLinkOnPath(t *testing.T) {
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(p, []byte("#!/bin/sh\n"), 0o755); err != nil {
-			t.Fatal(err)
-		}
+		writeExecutable(t, p, []byte("#!/bin/sh\n"))
 	}
 	if err := os.MkdirAll(filepath.Dir(link), 0o755); err != nil {
 		t.Fatal(err)

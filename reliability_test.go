@@ -30,9 +30,7 @@ func TestNoSecretLeaks(t *testing.T) {
 	argvLog := filepath.Join(t.TempDir(), "argv")
 	browser := filepath.Join(t.TempDir(), "browser")
 	script := "#!/bin/sh\nprintf '%s\\n' \"$0\" \"$@\" >> " + argvLog + "\nexec curl -sfL -o /dev/null \"$1\"\n"
-	if err := os.WriteFile(browser, []byte(script), 0o755); err != nil {
-		t.Fatal(err)
-	}
+	writeExecutable(t, browser, []byte(script))
 	e.env = append(e.env, "SSOPICK_DEBUG=1", "BROWSER="+browser, "SHELL=/bin/sh")
 	acct := e.srv.Organisation().Accounts[1]
 	var transcript strings.Builder

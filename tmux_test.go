@@ -149,9 +149,7 @@ func TestDemoConsoleAndShellInTmux(t *testing.T) {
 	}
 	page := filepath.Join(t.TempDir(), "console.html")
 	browser := filepath.Join(t.TempDir(), "browser")
-	if err := os.WriteFile(browser, []byte("#!/bin/sh\nexec curl -sfL -o "+page+" \"$1\"\n"), 0o755); err != nil {
-		t.Fatal(err)
-	}
+	writeExecutable(t, browser, []byte("#!/bin/sh\nexec curl -sfL -o "+page+" \"$1\"\n"))
 	s := newTmux(t, 120, 30)
 	// Console: the demo's sandbox serves the console page for the role.
 	s.chooseInDemo("BROWSER="+browser, "view audit")
