@@ -89,7 +89,23 @@ var (
 	errSTSExpiredToken      = stsError{http.StatusBadRequest, "ExpiredToken", "The security token included in the request is expired"}
 	errSignatureMismatch    = stsError{http.StatusForbidden, "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details."}
 	errMissingAuth          = stsError{http.StatusForbidden, "MissingAuthenticationToken", "Request is missing Authentication Token"}
+	// errIncompletePresigned answers a presigned URL missing some of its
+	// X-Amz-* parameters (the exact wording STS uses is not confirmed).
+	errIncompletePresigned = stsError{http.StatusBadRequest, "IncompleteSignature", "AWS query-string parameters must include 'X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Date', 'X-Amz-SignedHeaders' and 'X-Amz-Signature'. Re-examine the query-string parameters."}
 )
+
+// writeTo answers r with the error: in JSON, {"Error":{…},"RequestId":…},
+// when the client Accepts it (aws-iam-authenticator does), else in XML.
+func (e stsError) writeTo(w http.ResponseWriter, r *http.Request) {
+	if !wantsJSON(r) {
+		e.write(w)
+		return
+	}
+	writeJSON(w, e.status, map[string]any{
+		"Error":     map[string]string{"Type": "Sender", "Code": e.code, "Message": e.msg},
+		"RequestId": newRequestID(),
+	})
+}
 
 func (e stsError) write(w http.ResponseWriter) {
 	type errorBody struct {

@@ -13,11 +13,16 @@ import (
 
 const defaultPageSize = 20
 
-// roleCredentials are temporary keys handed out by GetRoleCredentials.
+// roleCredentials are temporary keys handed out by GetRoleCredentials, or
+// by STS AssumeRole.
 type roleCredentials struct {
 	accessKeyID, secretKey, sessionToken string
 	accountID, roleName                  string
 	expiresAt                            time.Time
+	// sessionName is the RoleSessionName of credentials AssumeRole issued:
+	// their identity is roleName/sessionName. It is empty for the SSO
+	// permission set's credentials, whose identity is the reserved role.
+	sessionName string
 }
 
 // portal wraps a portal operation with what every portal call goes through:

@@ -1,9 +1,10 @@
 // Package sandbox is an in-process emulator of AWS IAM Identity Center as
 // ssopick and the AWS tool chain see it: the SSO OIDC service, the SSO
-// portal, STS GetCallerIdentity and the console federation endpoint. It
-// answers on the real paths with the real headers, JSON shapes, status codes
-// and error types, keeps real state (clients, device codes, tokens,
-// credentials) and can be made slow, throttled or flaky with Options.
+// portal, STS GetCallerIdentity (signed or presigned) and AssumeRole, and
+// the console federation endpoint. It answers on the real paths with the
+// real headers, JSON shapes, status codes and error types, keeps real state
+// (clients, device codes, tokens, credentials) and can be made slow,
+// throttled or flaky with Options.
 // StartInspectingProxy, StartFlakyProxy and StartCaptivePortal put clients
 // behind the networks people really have: a TLS-inspecting proxy, a link
 // that resets, a hotel Wi-Fi login page.
@@ -125,6 +126,9 @@ type Sandbox struct {
 	refresh  map[string]*refreshToken
 	creds    map[string]*roleCredentials // by access key id
 	signins  map[string]*signinToken
+	// assumeRoles records the AssumeRole calls granted; like stats, it
+	// outlives a Restart.
+	assumeRoles []AssumeRoleCall
 	// retired are the secrets handed out before a Restart: the service
 	// forgot them, but clients may still hold them, so they must not leak.
 	retired []string
@@ -251,15 +255,16 @@ func (s *Sandbox) routes() {
 	s.mux.Handle("GET /assignment/roles", api("ListAccountRoles", s.portal(s.listAccountRoles)))
 	s.mux.Handle("GET /federation/credentials", api("GetRoleCredentials", s.portal(s.getRoleCredentials)))
 	s.mux.Handle("POST /logout", api("Logout", s.portal(s.logout)))
-	// STS (awsQuery, SigV4).
+	// STS (awsQuery, SigV4). GET / with an Action is a presigned request
+	// (the EKS token); without one it is the start page.
 	s.mux.Handle("POST /{$}", api("STS", http.HandlerFunc(s.sts)))
+	s.mux.Handle("GET /{$}", s.stsOrStartPage(api("STS", http.HandlerFunc(s.sts))))
 	// Console federation.
 	s.mux.Handle("GET /federation", api("Federation", http.HandlerFunc(s.federation)))
 	s.mux.HandleFunc("GET /oauth", s.consoleLogout)
 	// Pages and the sandbox's own introspection.
 	s.mux.HandleFunc("GET /start", s.startPage)
 	s.mux.HandleFunc("GET /_sandbox/stats", s.serveStats)
-	s.mux.HandleFunc("GET /{$}", s.startPage)
 }
 
 // apiCall counts the call and adds the configured latency before handing on.

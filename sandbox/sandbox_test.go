@@ -470,7 +470,7 @@ func TestSTSWithoutValidKeys(t *testing.T) {
 	}{
 		{"", form, "MissingAuthenticationToken", 403},
 		{"AWS4-HMAC-SHA256 Credential=ASIAUNKNOWN/20261125/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=00", form, "InvalidClientTokenId", 403},
-		{"AWS4-HMAC-SHA256 Credential=ASIAUNKNOWN/20261125/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=00", "Action=AssumeRole&Version=2011-06-15", "InvalidAction", 400},
+		{"AWS4-HMAC-SHA256 Credential=ASIAUNKNOWN/20261125/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=00", "Action=GetSessionToken&Version=2011-06-15", "InvalidAction", 400},
 	}
 	for _, tc := range cases {
 		r := sts(tc.auth, tc.body)

@@ -9,13 +9,22 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 )
 
-// sigV4 is the parsed Authorization header of a SigV4-signed request.
+// amzDateFormat is the layout of X-Amz-Date, e.g. 20260101T120000Z.
+const amzDateFormat = "20060102T150405Z"
+
+// sigV4 is the parsed signature of a SigV4-signed request: from the
+// Authorization header, or from the query string of a presigned URL.
 type sigV4 struct {
 	keyID, date, region, service string
 	signedHeaders                []string
 	signature                    string
+	// presigned is set when the signature came in the query string
+	// (X-Amz-Signature); amzDate and token then come from there too.
+	presigned      bool
+	amzDate, token string
 }
 
 // parseAuthorization reads
@@ -44,13 +53,80 @@ func parseAuthorization(h string) (sigV4, bool) {
 	return sig, sig.keyID != "" && len(sig.signedHeaders) > 0 && sig.signature != ""
 }
 
+// parseRequestSignature reads the signature of r wherever the client put
+// it: the Authorization header, or the X-Amz-* query parameters of a
+// presigned URL. found says whether r carries any signature at all; ok
+// whether it is complete.
+func parseRequestSignature(r *http.Request) (sig sigV4, found, ok bool) {
+	if h := r.Header.Get("Authorization"); h != "" {
+		sig, ok = parseAuthorization(h)
+		sig.amzDate = r.Header.Get("X-Amz-Date")
+		sig.token = r.Header.Get("X-Amz-Security-Token")
+		return sig, true, ok
+	}
+	q := r.URL.Query()
+	if !q.Has("X-Amz-Signature") && !q.Has("X-Amz-Credential") && !q.Has("X-Amz-Algorithm") {
+		return sigV4{}, false, false
+	}
+	sig, ok = parsePresigned(q)
+	sig.presigned = true // even when incomplete, so it is refused as one
+	return sig, true, ok
+}
+
+// parsePresigned reads the query-string form of SigV4: X-Amz-Algorithm,
+// X-Amz-Credential, X-Amz-Date, X-Amz-SignedHeaders, X-Amz-Signature and,
+// for temporary credentials, X-Amz-Security-Token.
+func parsePresigned(q url.Values) (sigV4, bool) {
+	if q.Get("X-Amz-Algorithm") != "AWS4-HMAC-SHA256" {
+		return sigV4{}, false
+	}
+	scope := strings.Split(q.Get("X-Amz-Credential"), "/")
+	if len(scope) != 5 || scope[4] != "aws4_request" {
+		return sigV4{}, false
+	}
+	sig := sigV4{
+		keyID: scope[0], date: scope[1], region: scope[2], service: scope[3],
+		signature: q.Get("X-Amz-Signature"),
+		presigned: true,
+		amzDate:   q.Get("X-Amz-Date"),
+		token:     q.Get("X-Amz-Security-Token"),
+	}
+	if h := q.Get("X-Amz-SignedHeaders"); h != "" {
+		sig.signedHeaders = strings.Split(h, ";")
+	}
+	_, dateErr := time.Parse(amzDateFormat, sig.amzDate)
+	return sig, sig.keyID != "" && len(sig.signedHeaders) > 0 && sig.signature != "" && dateErr == nil
+}
+
+// signedAt is X-Amz-Date as a time.
+func (sig sigV4) signedAt() (time.Time, bool) {
+	t, err := time.Parse(amzDateFormat, sig.amzDate)
+	return t, err == nil
+}
+
 // verify recomputes the signature of r with secret and compares it with the
 // one the client sent, so only the holder of an issued secret key passes.
+//
+// A presigned URL is verified the same way, with X-Amz-Signature left out
+// of the canonical query. Its payload hash is that of the empty body, not
+// UNSIGNED-PAYLOAD: that is what both presigners of EKS tokens sign for STS
+// (aws-sdk-go-v2's PresignGetCallerIdentity hashes the emptied body;
+// botocore's SigV4QueryAuth keeps SigV4Auth.payload, which hashes it too,
+// and only S3's presigner says UNSIGNED-PAYLOAD).
 func (sig sigV4) verify(r *http.Request, body []byte, secret string) bool {
+	return hmac.Equal([]byte(sig.compute(r, body, secret)), []byte(sig.signature))
+}
+
+// compute is the signature of r, as its client should have calculated it.
+func (sig sigV4) compute(r *http.Request, body []byte, secret string) string {
 	payloadHash := r.Header.Get("X-Amz-Content-Sha256")
-	if payloadHash == "" {
+	if payloadHash == "" || sig.presigned {
 		sum := sha256.Sum256(body)
 		payloadHash = hex.EncodeToString(sum[:])
+	}
+	query := r.URL.Query()
+	if sig.presigned {
+		query.Del("X-Amz-Signature")
 	}
 	var canonHeaders strings.Builder
 	for _, name := range sig.signedHeaders {
@@ -59,12 +135,12 @@ func (sig sigV4) verify(r *http.Request, body []byte, secret string) bool {
 	canonical := strings.Join([]string{
 		r.Method,
 		canonicalPath(r.URL),
-		canonicalQuery(r.URL.Query()),
+		canonicalQuery(query),
 		canonHeaders.String(),
 		strings.Join(sig.signedHeaders, ";"),
 		payloadHash,
 	}, "\n")
-	amzDate := r.Header.Get("X-Amz-Date")
+	amzDate := sig.amzDate
 	scope := strings.Join([]string{sig.date, sig.region, sig.service, "aws4_request"}, "/")
 	canonSum := sha256.Sum256([]byte(canonical))
 	toSign := strings.Join([]string{"AWS4-HMAC-SHA256", amzDate, scope, hex.EncodeToString(canonSum[:])}, "\n")
@@ -72,8 +148,7 @@ func (sig sigV4) verify(r *http.Request, body []byte, secret string) bool {
 	key = hmacSHA256(key, sig.region)
 	key = hmacSHA256(key, sig.service)
 	key = hmacSHA256(key, "aws4_request")
-	want := hex.EncodeToString(hmacSHA256(key, toSign))
-	return hmac.Equal([]byte(want), []byte(sig.signature))
+	return hex.EncodeToString(hmacSHA256(key, toSign))
 }
 
 func canonicalHeaderValue(r *http.Request, name string) string {
