@@ -251,7 +251,11 @@ func consoleURL(ctx context.Context, f *factory, s *aws.Sessions, ch aws.Choice,
 	if err != nil {
 		return "", err
 	}
-	return aws.ConsoleURL(ctx, ch.Conn.HTTP, aws.ConsoleRequest{
+	client, err := ch.Conn.HTTP(ctx)
+	if err != nil {
+		return "", err
+	}
+	return aws.ConsoleURL(ctx, client, aws.ConsoleRequest{
 		Credentials:     creds,
 		Region:          region,
 		Endpoint:        federationEndpoint(f, region),

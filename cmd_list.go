@@ -42,12 +42,13 @@ neither break the columns nor act on the terminal; only --json is exact.`,
   ssopick list --json | jq -r '.[] | select(.roleName == "ViewOnlyAccess") | .accountId'
   ssopick list --refresh --sso-session acme`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			rows, err := listRows(cmd.Context(), f, opts)
+			query := strings.Join(args, " ")
+			rows, texts, err := listRows(cmd.Context(), f, opts, query != "")
 			if err != nil {
 				return err
 			}
-			if query := strings.Join(args, " "); query != "" {
-				if rows = filterRows(rows, query); len(rows) == 0 {
+			if query != "" {
+				if rows = filterRows(rows, texts, query); len(rows) == 0 {
 					return fmt.Errorf("no account or role matches %q; use fewer letters, or `ssopick list` to see them all", query)
 				}
 			}
@@ -69,18 +70,22 @@ neither break the columns nor act on the terminal; only --json is exact.`,
 	return cmd
 }
 
-// listRows are the rows list prints: from the cache while it is younger
-// than --max-age (an older one answers at once and is refreshed in the
-// background), fetched with --refresh.
-func listRows(ctx context.Context, f *factory, o listOptions) ([]aws.Row, error) {
+// listRows are the rows list prints, and their search texts if asked for:
+// from the cache while it is younger than --max-age (an older one answers
+// at once and is refreshed in the background), fetched with --refresh.
+func listRows(ctx context.Context, f *factory, o listOptions, withTexts bool) ([]aws.Row, []string, error) {
 	// The background refresher never asks anyone to sign in.
 	s, err := f.openSessions(ctx, f.ErrIsTerminal && !o.Background)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	lo := aws.ListOptions{Freshness: aws.StaleWhileRefresh, MaxAge: o.MaxAge, Exclusive: o.Background}
 	if o.Refresh {
 		lo.Freshness = aws.Forced
 	}
-	return s.Rows(ctx, lo)
+	if withTexts {
+		return s.RowsAndTexts(ctx, lo)
+	}
+	rows, err := s.Rows(ctx, lo)
+	return rows, nil, err
 }

@@ -168,10 +168,7 @@ func (f *factory) openSessions(ctx context.Context, interactive bool) (*aws.Sess
 	if err != nil {
 		return nil, err
 	}
-	s, err := aws.OpenSessions(ctx, selected, f.env())
-	if err != nil {
-		return nil, err
-	}
+	s := aws.OpenSessions(selected, f.env())
 	if interactive {
 		s.SignIn = func(ctx context.Context, c *aws.Conn) error { return signIn(ctx, f, c, signInOptions{}) }
 	}

@@ -146,14 +146,11 @@ func TestSsopickUsesBotocoresToken(t *testing.T) {
 	// Sign in once outside ssopick's cache to obtain a real token...
 	s := aws.Session{Name: "acme", StartURL: e.srv.StartURL(), Region: e.srv.Region()}
 	scratch := t.TempDir()
-	conn, err := aws.Connect(context.Background(), s, aws.Environment{
+	conn := aws.Connect(s, aws.Environment{
 		Getenv: func(k string) string { return map[string]string{"AWS_ENDPOINT_URL_SSO_OIDC": e.srv.URL()}[k] },
 		Paths: aws.Paths{AWSConfig: filepath.Join(scratch, "none"), AWSCredentials: filepath.Join(scratch, "none"),
 			SSOCache: scratch, Cache: scratch},
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	tok, err := conn.Auth.SignInWithDeviceCode(context.Background(), func(aws.DeviceCode) {})
 	if err != nil {
 		t.Fatal(err)

@@ -20,6 +20,7 @@ import (
 )
 
 func main() {
+	collectLaterAtStart()
 	ctx, cancel := context.WithCancelCause(context.Background())
 	stop := cancelOnSignals(cancel)
 	f, err := newFactory(os.Stdin, os.Stdout, os.Stderr)

@@ -159,10 +159,7 @@ func firstRunSetup(ctx context.Context, f *factory, s *aws.Sessions) *ui.Setup {
 	return &ui.Setup{
 		ConfigPath: f.Paths.AWSConfig,
 		Check: func(ctx context.Context, sess aws.Session) error {
-			conn, err := aws.Connect(ctx, sess, f.env())
-			if err != nil {
-				return err
-			}
+			conn := aws.Connect(sess, f.env())
 			ctx, cancel := context.WithTimeout(ctx, setupCheckTimeout)
 			defer cancel()
 			r, err := conn.Auth.CheckStartURL(ctx)
@@ -178,10 +175,7 @@ func firstRunSetup(ctx context.Context, f *factory, s *aws.Sessions) *ui.Setup {
 			if err := aws.AddSSOSession(f.Paths.AWSConfig, sess); err != nil {
 				return nil, err
 			}
-			conn, err := aws.Connect(ctx, sess, f.env())
-			if err != nil {
-				return nil, err
-			}
+			conn := aws.Connect(sess, f.env())
 			mu.Lock()
 			r := reg
 			if !same(checked, sess) {

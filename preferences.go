@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/BurntSushi/toml"
@@ -125,10 +126,12 @@ func (b *boolean) UnmarshalTOML(v any) error {
 	}
 }
 
-var keyPattern = regexp.MustCompile(`^((ctrl|alt|shift)\+)*([a-z0-9]|f[0-9]{1,2}|[[:punct:]])$`)
+var keyPattern = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^((ctrl|alt|shift)\+)*([a-z0-9]|f[0-9]{1,2}|[[:punct:]])$`)
+})
 
 func (k *keyName) UnmarshalText(b []byte) error {
-	if !keyPattern.MatchString(string(b)) {
+	if !keyPattern().MatchString(string(b)) {
 		return fmt.Errorf("%q is not a key like ctrl+f or alt+s", b)
 	}
 	*k = keyName(b)

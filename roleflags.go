@@ -102,9 +102,10 @@ func findRole(ctx context.Context, s *aws.Sessions, o roleFlags) (aws.Choice, er
 // noSuchRole names the rows closest to what was asked for, as -a and -r
 // flags that can be pasted into a shell.
 func noSuchRole(e *aws.RoleNotFoundError) error {
-	ranked := filterRows(e.Rows, e.Account+" "+e.Role)
+	texts := aws.SearchTexts(e.Rows)
+	ranked := filterRows(e.Rows, texts, e.Account+" "+e.Role)
 	if len(ranked) == 0 {
-		ranked = filterRows(e.Rows, e.Account)
+		ranked = filterRows(e.Rows, texts, e.Account)
 	}
 	var near []string
 	for _, r := range ranked[:min(3, len(ranked))] {

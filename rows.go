@@ -13,12 +13,8 @@ import (
 )
 
 // filterRows keeps the rows matching query, best match first, ranked by
-// the picker's matcher.
-func filterRows(rows []aws.Row, query string) []aws.Row {
-	texts := make([]string, len(rows))
-	for i, r := range rows {
-		texts[i] = r.SearchText()
-	}
+// the picker's matcher over texts, the rows' SearchText.
+func filterRows(rows []aws.Row, texts []string, query string) []aws.Row {
 	results := match.New(texts).Match(query, nil)
 	out := make([]aws.Row, len(results))
 	for i, r := range results {

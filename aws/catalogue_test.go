@@ -21,7 +21,15 @@ func TestCatalogueFileRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	got, err := c.Load(s)
-	if err != nil || !reflect.DeepEqual(got, cat) {
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Read back, the rows' search texts are the file's lines.
+	if texts := got.SearchTexts(); !reflect.DeepEqual(texts, SearchTexts(cat.Rows)) || texts[1] != cat.Rows[1].SearchText() {
+		t.Errorf("search texts %q, want %q", texts, SearchTexts(cat.Rows))
+	}
+	got.lines = ""
+	if !reflect.DeepEqual(got, cat) {
 		t.Fatalf("round trip:\n got %+v %v\nwant %+v", got, err, cat)
 	}
 	if _, err := c.Load(Session{Name: "acme", StartURL: "https://other.awsapps.com/start"}); !errors.Is(err, fs.ErrNotExist) {

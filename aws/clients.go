@@ -12,6 +12,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	sdkaws "github.com/aws/aws-sdk-go-v2/aws"
@@ -150,6 +151,112 @@ func NewClients(ctx context.Context, region string, env Environment) (*Clients, 
 		}
 	})
 	return &Clients{OIDC: oidc, Portal: portal, HTTP: httpClient, OIDCEndpoint: endpoint.URI.String()}, nil
+}
+
+// lazyClients builds a session's SDK clients at its first request
+// rather than when the session is opened: loading the AWS configuration,
+// the CA bundle and the SDK's endpoint rules is wasted on the runs the
+// cache answers (list, the picker's first frame, credential-process from
+// its cache). It serves OIDCAPI and PortalAPI; a failure to build the
+// clients is every call's error, a ClientSetupError.
+type lazyClients struct {
+	once   sync.Once
+	region string
+	env    Environment
+	c      *Clients
+	err    error
+}
+
+// ClientSetupError is the SDK clients failing to be built: a broken AWS
+// configuration or CA bundle. Retrying cannot help.
+type ClientSetupError struct{ Err error }
+
+func (e *ClientSetupError) Error() string { return e.Err.Error() }
+func (e *ClientSetupError) Unwrap() error { return e.Err }
+
+func (l *lazyClients) get(ctx context.Context) (*Clients, error) {
+	l.once.Do(func() {
+		// The first caller's cancellation must not stick to every later
+		// call.
+		if l.c, l.err = NewClients(context.WithoutCancel(ctx), l.region, l.env); l.err != nil {
+			l.err = &ClientSetupError{l.err}
+		}
+	})
+	return l.c, l.err
+}
+
+func (l *lazyClients) RegisterClient(ctx context.Context, in *ssooidc.RegisterClientInput, opts ...func(*ssooidc.Options)) (*ssooidc.RegisterClientOutput, error) {
+	c, err := l.get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return c.OIDC.RegisterClient(ctx, in, opts...)
+}
+
+func (l *lazyClients) StartDeviceAuthorization(ctx context.Context, in *ssooidc.StartDeviceAuthorizationInput, opts ...func(*ssooidc.Options)) (*ssooidc.StartDeviceAuthorizationOutput, error) {
+	c, err := l.get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return c.OIDC.StartDeviceAuthorization(ctx, in, opts...)
+}
+
+func (l *lazyClients) CreateToken(ctx context.Context, in *ssooidc.CreateTokenInput, opts ...func(*ssooidc.Options)) (*ssooidc.CreateTokenOutput, error) {
+	c, err := l.get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return c.OIDC.CreateToken(ctx, in, opts...)
+}
+
+func (l *lazyClients) ListAccounts(ctx context.Context, in *sso.ListAccountsInput, opts ...func(*sso.Options)) (*sso.ListAccountsOutput, error) {
+	c, err := l.get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return c.Portal.ListAccounts(ctx, in, opts...)
+}
+
+func (l *lazyClients) ListAccountRoles(ctx context.Context, in *sso.ListAccountRolesInput, opts ...func(*sso.Options)) (*sso.ListAccountRolesOutput, error) {
+	c, err := l.get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return c.Portal.ListAccountRoles(ctx, in, opts...)
+}
+
+func (l *lazyClients) GetRoleCredentials(ctx context.Context, in *sso.GetRoleCredentialsInput, opts ...func(*sso.Options)) (*sso.GetRoleCredentialsOutput, error) {
+	c, err := l.get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return c.Portal.GetRoleCredentials(ctx, in, opts...)
+}
+
+func (l *lazyClients) Logout(ctx context.Context, in *sso.LogoutInput, opts ...func(*sso.Options)) (*sso.LogoutOutput, error) {
+	c, err := l.get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return c.Portal.Logout(ctx, in, opts...)
+}
+
+// oidcEndpoint is the resolved SSO OIDC endpoint, for /authorize.
+func (l *lazyClients) oidcEndpoint(ctx context.Context) (string, error) {
+	c, err := l.get(ctx)
+	if err != nil {
+		return "", err
+	}
+	return c.OIDCEndpoint, nil
+}
+
+// httpClient is the HTTP client the SDK clients use.
+func (l *lazyClients) httpClient(ctx context.Context) (*http.Client, error) {
+	c, err := l.get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return c.HTTP, nil
 }
 
 // loadConfig loads the shared configuration of the files in env.Paths and

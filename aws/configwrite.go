@@ -9,16 +9,17 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
 
 // regionPattern matches AWS region names such as eu-west-1 or us-gov-east-1.
-var regionPattern = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
+var regionPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`) })
 
 // ValidateRegion checks that r looks like an AWS region name.
 func ValidateRegion(r string) error {
-	if !regionPattern.MatchString(r) {
+	if !regionPattern().MatchString(r) {
 		return fmt.Errorf("%q is not an AWS region name like eu-west-1", r)
 	}
 	return nil

@@ -19,27 +19,25 @@ type Conn struct {
 	Portal  PortalAPI
 	Pacer   *Pacer
 	Cache   CatalogueCache
-	// HTTP is the client for requests outside the SDK (console
+	// HTTP gives the client for requests outside the SDK (console
 	// federation); nil in tests that need none.
-	HTTP  *http.Client
+	HTTP  func(context.Context) (*http.Client, error)
 	Now   func() time.Time
 	creds credentialStore
 }
 
-// Connect builds a Conn with SDK clients for the session's region.
-func Connect(ctx context.Context, s Session, env Environment) (*Conn, error) {
-	clients, err := NewClients(ctx, s.Region, env)
-	if err != nil {
-		return nil, err
-	}
+// Connect builds a Conn for the session; its SDK clients for the
+// session's region are built at its first request (lazyClients).
+func Connect(s Session, env Environment) *Conn {
+	clients := &lazyClients{region: s.Region, env: env}
 	return &Conn{
 		Session: s,
-		Auth:    &Auth{Session: s, OIDC: clients.OIDC, OIDCEndpoint: clients.OIDCEndpoint, Cache: env.Paths.TokenCache()},
-		Portal:  clients.Portal,
+		Auth:    &Auth{Session: s, OIDC: clients, OIDCEndpoint: clients.oidcEndpoint, Cache: env.Paths.TokenCache()},
+		Portal:  clients,
 		Pacer:   NewPacer(),
 		Cache:   env.Paths.CatalogueCache(),
-		HTTP:    clients.HTTP,
-	}, nil
+		HTTP:    clients.httpClient,
+	}
 }
 
 func (c *Conn) now() time.Time {

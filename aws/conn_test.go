@@ -52,11 +52,7 @@ func newFixture(t *testing.T, opts sandbox.Options) *fixture {
 
 func (fx *fixture) connect(t *testing.T) *Conn {
 	t.Helper()
-	conn, err := Connect(context.Background(), fx.sess, fx.env)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return conn
+	return Connect(fx.sess, fx.env)
 }
 
 func (fx *fixture) signedIn(t *testing.T) *Conn {

@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -56,7 +57,7 @@ func ConsoleHome(region string) string {
 	return "https://" + host + "/console/home?region=" + url.QueryEscape(region)
 }
 
-var servicePattern = regexp.MustCompile(`^[a-z0-9-]+$`)
+var servicePattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9-]+$`) })
 
 // ConsoleDestination is where the console opens in region: destination, a
 // URL that must be on the partition's console; else service's home page
@@ -71,7 +72,7 @@ func ConsoleDestination(region, service, destination string) (string, error) {
 		}
 		return destination, nil
 	case service != "":
-		if !servicePattern.MatchString(service) {
+		if !servicePattern().MatchString(service) {
 			return "", fmt.Errorf("--service %q is not a console service name like s3 or ec2", service)
 		}
 		return strings.Replace(ConsoleHome(region), "/console/home", "/"+service+"/home", 1), nil

@@ -151,7 +151,8 @@ func classify(ctx context.Context, err error) callClass {
 		return callFatal
 	}
 	var ne *NetworkError
-	if errors.As(err, &ne) && ne.Permanent {
+	var setup *ClientSetupError
+	if errors.As(err, &ne) && ne.Permanent || errors.As(err, &setup) {
 		return callFatal
 	}
 	var re *awshttp.ResponseError

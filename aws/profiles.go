@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // The block of ~/.aws/config that `ssopick profiles --write` owns. Bytes
@@ -32,14 +33,14 @@ const (
 	StyleProcess ProfileStyle = "process"
 )
 
-var unsafeProfileChars = regexp.MustCompile(`[^A-Za-z0-9._+-]+`)
+var unsafeProfileChars = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`[^A-Za-z0-9._+-]+`) })
 
 // ProfileName is the profile for a row: <account-name>.<role>, with every
 // run of characters other than letters, digits and ._+- replaced by a dash.
 // Two rows can share it (AWS allows two accounts of one name, and "Team
 // A/Prod" cleans like "Team A Prod"); ProfilesBlock tells them apart.
 func ProfileName(r Row) string {
-	return strings.Trim(unsafeProfileChars.ReplaceAllString(r.AccountName, "-"), "-") + "." + unsafeProfileChars.ReplaceAllString(r.RoleName, "-")
+	return strings.Trim(unsafeProfileChars().ReplaceAllString(r.AccountName, "-"), "-") + "." + unsafeProfileChars().ReplaceAllString(r.RoleName, "-")
 }
 
 // A SkippedProfile is a row ProfilesBlock left out of the block.
@@ -195,7 +196,7 @@ func profileNames(rows []Row) []string {
 				next[i] += "." + rows[i].AccountID
 			}
 			if inOther {
-				next[i] += "." + unsafeProfileChars.ReplaceAllString(rows[i].Session, "-")
+				next[i] += "." + unsafeProfileChars().ReplaceAllString(rows[i].Session, "-")
 			}
 		}
 	}

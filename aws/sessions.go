@@ -31,16 +31,12 @@ type Sessions struct {
 }
 
 // OpenSessions connects to each session.
-func OpenSessions(ctx context.Context, sessions []Session, env Environment) (*Sessions, error) {
+func OpenSessions(sessions []Session, env Environment) *Sessions {
 	s := &Sessions{}
 	for _, sess := range sessions {
-		conn, err := Connect(ctx, sess, env)
-		if err != nil {
-			return nil, err
-		}
-		s.Conns = append(s.Conns, conn)
+		s.Conns = append(s.Conns, Connect(sess, env))
 	}
-	return s, nil
+	return s
 }
 
 func (s *Sessions) warn(msg string) {
@@ -93,11 +89,31 @@ var ErrRefreshUnderWay = errors.New("another refresh is under way")
 
 // Rows are the rows of every session, sorted.
 func (s *Sessions) Rows(ctx context.Context, o ListOptions) ([]Row, error) {
-	rows, pending, err := s.rows(ctx, s.Conns, o, s.SignIn)
-	if len(pending) > 0 {
-		return nil, pending[0].err
+	cats, pending, err := s.catalogues(ctx, s.Conns, o, s.SignIn)
+	if err == nil && len(pending) > 0 {
+		err = pending[0].err
 	}
-	return rows, err
+	if err != nil {
+		return nil, err
+	}
+	return mergeRows(cats), nil
+}
+
+// RowsAndTexts are Rows and their SearchText, for matching. With one
+// session, the texts are the lines of its cache file, not made anew.
+func (s *Sessions) RowsAndTexts(ctx context.Context, o ListOptions) ([]Row, []string, error) {
+	cats, pending, err := s.catalogues(ctx, s.Conns, o, s.SignIn)
+	if err == nil && len(pending) > 0 {
+		err = pending[0].err
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(cats) == 1 {
+		return cats[0].Rows, cats[0].SearchTexts(), nil
+	}
+	rows := mergeRows(cats)
+	return rows, SearchTexts(rows), nil
 }
 
 // signInNeeded is a session that could not be listed without a sign-in.
@@ -106,27 +122,37 @@ type signInNeeded struct {
 	err  error
 }
 
-// rows lists conns, signing in with signIn where it is given. Sessions
-// that need a sign-in nobody can give are returned apart, so that a caller
-// may go on with the others.
-func (s *Sessions) rows(ctx context.Context, conns []*Conn, o ListOptions, signIn func(context.Context, *Conn) error) ([]Row, []signInNeeded, error) {
-	var rows []Row
+// catalogues lists conns, signing in with signIn where it is given.
+// Sessions that need a sign-in nobody can give are returned apart, so that
+// a caller may go on with the others.
+func (s *Sessions) catalogues(ctx context.Context, conns []*Conn, o ListOptions, signIn func(context.Context, *Conn) error) ([]*Catalogue, []signInNeeded, error) {
+	var cats []*Catalogue
 	var pending []signInNeeded
 	for _, c := range conns {
 		cat, err := s.catalogue(ctx, c, o, signIn)
 		switch {
 		case errors.Is(err, ErrSignInRequired):
 			pending = append(pending, signInNeeded{c, err})
-			continue
 		case err != nil:
 			return nil, nil, err
+		default:
+			cats = append(cats, cat)
 		}
-		rows = append(rows, cat.Rows...)
 	}
-	if len(conns) > 1 {
-		SortRows(rows) // each session's rows are sorted already
+	return cats, pending, nil
+}
+
+// mergeRows is the rows of cats, sorted: each catalogue's are already.
+func mergeRows(cats []*Catalogue) []Row {
+	if len(cats) == 1 {
+		return cats[0].Rows // one session, by far the most common: no copy
 	}
-	return rows, pending, nil
+	var rows []Row
+	for _, c := range cats {
+		rows = append(rows, c.Rows...)
+	}
+	SortRows(rows)
+	return rows
 }
 
 // catalogue applies the cache rules to one session. A fetch that fails
@@ -206,10 +232,11 @@ func (s *Sessions) Find(ctx context.Context, account, role string) (Choice, erro
 		}
 		return Choice{Row: Row{AccountID: account, RoleName: role, Session: c.Session.Label()}, Conn: c}, nil
 	}
-	rows, pending, err := s.rows(ctx, s.Conns, ListOptions{Freshness: StaleWhileRefresh}, nil)
+	cats, pending, err := s.catalogues(ctx, s.Conns, ListOptions{Freshness: StaleWhileRefresh}, nil)
 	if err != nil {
 		return Choice{}, err
 	}
+	rows := mergeRows(cats)
 	if ch, found, err := s.match(rows, account, role); found || err != nil {
 		return ch, err
 	}
@@ -217,11 +244,14 @@ func (s *Sessions) Find(ctx context.Context, account, role string) (Choice, erro
 		if s.SignIn == nil {
 			return Choice{}, p.err
 		}
-		more, _, err := s.rows(ctx, []*Conn{p.conn}, ListOptions{Freshness: StaleWhileRefresh}, s.SignIn)
+		more, _, err := s.catalogues(ctx, []*Conn{p.conn}, ListOptions{Freshness: StaleWhileRefresh}, s.SignIn)
 		if err != nil {
 			return Choice{}, err
 		}
-		rows = append(rows, more...)
+		cats = append(cats, more...)
+	}
+	if len(pending) > 0 {
+		rows = mergeRows(cats)
 	}
 	if ch, found, err := s.match(rows, account, role); found || err != nil {
 		return ch, err

@@ -192,10 +192,7 @@ func TestSignedOutSessionDoesNotBlockAnother(t *testing.T) {
 	acme := fx.signedIn(t)
 	otherSession := fx.sess
 	otherSession.Name = "other" // signed out, nothing cached
-	other, err := Connect(context.Background(), otherSession, fx.env)
-	if err != nil {
-		t.Fatal(err)
-	}
+	other := Connect(otherSession, fx.env)
 	s := &Sessions{Conns: []*Conn{other, acme}}
 	acct := fx.srv.Organisation().Accounts[1]
 	ch, err := s.Find(context.Background(), acct.Name, "ViewOnlyAccess")

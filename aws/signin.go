@@ -73,9 +73,9 @@ type OIDCAPI interface {
 type Auth struct {
 	Session Session
 	OIDC    OIDCAPI
-	// OIDCEndpoint is the resolved OIDC endpoint; the browser flow's
+	// OIDCEndpoint gives the resolved OIDC endpoint; the browser flow's
 	// authorize URL is built on it.
-	OIDCEndpoint string
+	OIDCEndpoint func(context.Context) (string, error)
 	Cache        TokenCache
 	Now          func() time.Time
 	// wait pauses between device-code polls (default: sleep); tests
@@ -386,9 +386,13 @@ func (a *Auth) SignInWithBrowser(ctx context.Context, open func(url string) erro
 	if err != nil {
 		return nil, err
 	}
+	endpoint, err := a.OIDCEndpoint(ctx)
+	if err != nil {
+		return nil, err
+	}
 	verifier, state := randomString(64), randomString(32)
 	sum := sha256.Sum256([]byte(verifier))
-	authorize := strings.TrimSuffix(a.OIDCEndpoint, "/") + "/authorize?" + url.Values{
+	authorize := strings.TrimSuffix(endpoint, "/") + "/authorize?" + url.Values{
 		"response_type":         {"code"},
 		"client_id":             {reg.ClientID},
 		"redirect_uri":          {redirect},

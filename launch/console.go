@@ -58,7 +58,7 @@ func ServeOnce(target, logoutURL string) (*OneShot, error) {
 			http.Redirect(w, r, target, http.StatusFound)
 		} else {
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
-			_ = logoutThenGo.Execute(w, struct{ Logout, Target string }{logoutURL, target})
+			_ = logoutThenGo().Execute(w, struct{ Logout, Target string }{logoutURL, target})
 		}
 		close(o.served)
 	})
@@ -70,13 +70,15 @@ func ServeOnce(target, logoutURL string) (*OneShot, error) {
 // logoutThenGo loads the console's sign-out, then continues to the
 // sign-in. The console sets its cookies per browser, so signing out first
 // is how one browser switches accounts.
-var logoutThenGo = template.Must(template.New("go").Parse(`<!doctype html>
+var logoutThenGo = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("go").Parse(`<!doctype html>
 <title>ssopick</title>
 <p>Signing out of the previous console session…</p>
 <iframe src="{{.Logout}}" style="display:none" referrerpolicy="no-referrer"></iframe>
 <script>setTimeout(function(){ window.location.replace({{.Target}}); }, 1500);</script>
 <noscript><a href="{{.Target}}">Continue to the AWS console</a></noscript>
 `))
+})
 
 // Wait blocks until the browser has fetched the URL, ctx ends, or timeout
 // passes, then stops serving.

@@ -3,9 +3,11 @@ package sandbox
 import (
 	"html/template"
 	"net/http"
+	"sync"
 )
 
-var pageTemplate = template.Must(template.New("page").Parse(`<!doctype html>
+var pageTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("page").Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{{.Title}} · ssopick sandbox</title>
 <style>body{font-family:system-ui,sans-serif;max-width:40em;margin:4em auto;color:#232f3e}
 h1{font-size:1.4em}dt{font-weight:600}dd{margin:0 0 .6em 0;font-family:monospace}</style></head>
@@ -13,13 +15,14 @@ h1{font-size:1.4em}dt{font-weight:600}dd{margin:0 0 .6em 0;font-family:monospace
 <p><small>ssopick sandbox: an emulator of AWS IAM Identity Center. Nothing here is real AWS.</small></p>
 </body></html>
 `))
+})
 
 // servePage answers a browser with a small HTML page.
 func servePage(w http.ResponseWriter, status int, title, text string, extra template.HTML) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	_ = pageTemplate.Execute(w, struct {
+	_ = pageTemplate().Execute(w, struct {
 		Title, Text string
 		Extra       template.HTML
 	}{title, text, extra})

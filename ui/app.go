@@ -98,6 +98,7 @@ const (
 type session struct {
 	src       Source
 	rows      []aws.Row
+	cat       *aws.Catalogue // where rows came from; nil while they stream in
 	fetchedAt time.Time
 	expires   time.Time
 	signedIn  bool
@@ -172,7 +173,7 @@ func New(opts Options) *Model {
 	for _, src := range opts.Sources {
 		s := &session{src: src}
 		if cat, err := src.Cached(); err == nil {
-			s.rows, s.fetchedAt = cat.Rows, cat.FetchedAt
+			s.rows, s.cat, s.fetchedAt = cat.Rows, cat, cat.FetchedAt
 		}
 		m.sessions = append(m.sessions, s)
 	}
@@ -407,7 +408,7 @@ func (m *Model) onProgress(msg fetchProgressMsg) {
 	if msg.progress.Restart {
 		s.progress, s.samples = aws.Progress{}, nil
 		if s.initial {
-			s.rows = nil
+			s.rows, s.cat = nil, nil
 			m.mergeRows()
 		}
 		return
@@ -417,7 +418,7 @@ func (m *Model) onProgress(msg fetchProgressMsg) {
 	s.record(m.opts.Now(), s.progress.AccountsDone)
 	if s.initial && len(msg.progress.Rows) > 0 {
 		// With nothing cached, rows are searchable as they arrive.
-		s.rows = append(s.rows, msg.progress.Rows...)
+		s.rows, s.cat = append(s.rows, msg.progress.Rows...), nil
 		m.mergeRows()
 	}
 }
@@ -427,7 +428,7 @@ func (m *Model) onFetched(msg fetchDoneMsg) tea.Cmd {
 	s.loading = false
 	switch {
 	case msg.err == nil:
-		s.rows, s.fetchedAt = msg.cat.Rows, msg.cat.FetchedAt
+		s.rows, s.cat, s.fetchedAt = msg.cat.Rows, msg.cat, msg.cat.FetchedAt
 		m.mergeRows()
 		m.status = "" // an earlier failure no longer holds
 		if msg.cat.SaveErr != nil {
@@ -446,12 +447,25 @@ func (m *Model) onFetched(msg fetchDoneMsg) tea.Cmd {
 // mergeRows puts every session's rows into the picker, keeping the query
 // and the selected row.
 func (m *Model) mergeRows() {
+	if len(m.sessions) == 1 {
+		// No copy: a cached list is sorted already; rows arriving during
+		// a first listing are sorted in place.
+		s := m.sessions[0]
+		var texts []string // setRows makes them
+		if !aws.RowsSorted(s.rows) {
+			aws.SortRows(s.rows)
+		} else if s.cat != nil {
+			texts = s.cat.SearchTexts() // read from the cache file, not made
+		}
+		m.picker.setRows(s.rows, texts)
+		return
+	}
 	var all []aws.Row
 	for _, s := range m.sessions {
 		all = append(all, s.rows...)
 	}
 	aws.SortRows(all)
-	m.picker.setRows(all)
+	m.picker.setRows(all, nil)
 }
 
 func (m *Model) updateSignIns() {
@@ -534,6 +548,7 @@ func (m *Model) toggleStar() tea.Cmd {
 	}
 	key, _ := m.picker.selectedKey()
 	m.opts.State.ToggleStar(m.picker.rows[it.row])
+	m.picker.stateChanged()
 	m.picker.refilter()
 	m.picker.selectKey(key)
 	return m.saveState()

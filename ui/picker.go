@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -24,7 +25,7 @@ type item struct {
 // results and the cursor. It is a plain struct driven by the app model.
 type picker struct {
 	rows     []aws.Row
-	keys     []string // RowKey of each row
+	history  rowHistory // what state says of rows
 	matcher  *match.Matcher
 	natural  columns // widest value of each column over all rows
 	sessions int     // distinct sessions among rows
@@ -55,16 +56,17 @@ func newPicker(state *State) *picker {
 
 // setRows replaces the rows (after a load or a background refresh),
 // keeping the query and the selected row where it still exists.
-func (p *picker) setRows(rows []aws.Row) {
+// setRows shows rows; texts are their SearchText, made here when nil.
+func (p *picker) setRows(rows []aws.Row, texts []string) {
 	selected, hadSelection := p.selectedKey()
 	p.rows = rows
-	p.keys = make([]string, len(rows))
-	texts := make([]string, len(rows))
+	p.history = historyOf(rows, p.state)
+	if texts == nil {
+		texts = aws.SearchTexts(rows)
+	}
 	p.natural = columns{id: 12}
 	seen := map[string]bool{}
-	for i, r := range rows {
-		texts[i] = r.SearchText()
-		p.keys[i] = RowKey(r)
+	for _, r := range rows {
 		p.natural.name = max(p.natural.name, cellWidth(Visible(r.AccountName)))
 		p.natural.role = max(p.natural.role, cellWidth(Visible(r.RoleName)))
 		p.natural.email = max(p.natural.email, cellWidth(Visible(r.Email)))
@@ -78,6 +80,37 @@ func (p *picker) setRows(rows []aws.Row) {
 	if hadSelection && p.moved {
 		p.selectKey(selected)
 	}
+}
+
+// stateChanged takes in a change of the state (a star).
+func (p *picker) stateChanged() { p.history = historyOf(p.rows, p.state) }
+
+// rowHistory is what the state file says of the rows, by row index: stars
+// and last use. Only rows the state names are in it, and building it takes
+// one lookup a row and no allocation: a key a row was 20,000 strings to
+// make before the first frame.
+type rowHistory struct {
+	starred map[int]bool
+	recent  map[int]time.Time
+}
+
+func historyOf(rows []aws.Row, st *State) rowHistory {
+	h := rowHistory{starred: map[int]bool{}, recent: map[int]time.Time{}}
+	if st == nil || len(st.Recent)+len(st.Starred) == 0 {
+		return h
+	}
+	var key []byte
+	for i, r := range rows {
+		key = appendRowKey(key[:0], r)
+		// Indexing with string(key) does not allocate.
+		if st.Starred[string(key)] {
+			h.starred[i] = true
+		}
+		if t, ok := st.Recent[string(key)]; ok {
+			h.recent[i] = t
+		}
+	}
+	return h
 }
 
 // setSignIns sets the sessions that need a sign-in.
@@ -131,9 +164,9 @@ func (p *picker) refilter() {
 	// Match already orders by quality, then catalogue order. History
 	// reorders: starred rows first; then quality (for a query) or
 	// recency (without one); then recency; then catalogue order.
-	if len(p.state.Recent) > 0 || len(p.state.Starred) > 0 {
-		recent := func(i int) time.Time { return p.state.Recent[p.keys[i]] }
-		starred := func(i int) bool { return p.state.Starred[p.keys[i]] }
+	if len(p.history.recent) > 0 || len(p.history.starred) > 0 {
+		recent := func(i int) time.Time { return p.history.recent[i] }
+		starred := func(i int) bool { return p.history.starred[i] }
 		slices.SortStableFunc(matches, func(a, b match.Result) int {
 			if sa, sb := starred(a.Index), starred(b.Index); sa != sb {
 				if sa {
@@ -150,7 +183,7 @@ func (p *picker) refilter() {
 			return cmp.Compare(a.Index, b.Index)
 		})
 	}
-	p.results = p.results[:0]
+	p.results = slices.Grow(p.results[:0], len(p.signIns)+len(matches))
 	for _, label := range p.signIns {
 		p.results = append(p.results, item{row: -1, signIn: label})
 	}
@@ -163,24 +196,29 @@ func (p *picker) refilter() {
 	p.clamp()
 }
 
-func (p *picker) selectedKey() (string, bool) {
-	it, ok := p.selected()
-	if !ok {
-		return "", false
-	}
+// itemKey names an item across changes of the rows: a row by its
+// session, account and role; a sign-in line by its session.
+type itemKey struct{ signIn, session, account, role string }
+
+func (p *picker) keyOf(it item) itemKey {
 	if it.row < 0 {
-		return "signin|" + it.signIn, true
+		return itemKey{signIn: it.signIn}
 	}
-	return p.keys[it.row], true
+	r := p.rows[it.row]
+	return itemKey{session: r.Session, account: r.AccountID, role: r.RoleName}
 }
 
-func (p *picker) selectKey(key string) {
+func (p *picker) selectedKey() (itemKey, bool) {
+	it, ok := p.selected()
+	if !ok {
+		return itemKey{}, false
+	}
+	return p.keyOf(it), true
+}
+
+func (p *picker) selectKey(key itemKey) {
 	for i, it := range p.results {
-		k := "signin|" + it.signIn
-		if it.row >= 0 {
-			k = p.keys[it.row]
-		}
-		if k == key {
+		if p.keyOf(it) == key {
 			p.cursor = i
 			p.clamp()
 			return
@@ -324,7 +362,7 @@ func (p *picker) line(b *strings.Builder, rs rowStyles, it item, query string, c
 		return
 	}
 	r := p.rows[it.row]
-	if p.state.Starred[p.keys[it.row]] {
+	if p.history.starred[it.row] {
 		b.WriteString(rs.star)
 	} else {
 		b.WriteString("  ")
@@ -336,7 +374,7 @@ func (p *picker) line(b *strings.Builder, rs rowStyles, it item, query string, c
 			positions[pos] = true
 		}
 	}
-	// The fields sit in SearchText in this order, two spaces apart.
+	// The fields sit in SearchText in this order, a tab apart.
 	fields := []struct {
 		text  string
 		width int
@@ -359,7 +397,7 @@ func (p *picker) line(b *strings.Builder, rs rowStyles, it item, query string, c
 			renderField(b, f.text, offset, positions, f.width, f.style, rs.hl)
 			used += f.width
 		}
-		offset += len([]rune(f.text)) + 2
+		offset += utf8.RuneCountInString(f.text) + 1
 	}
 	if rest := width - rowPrefix - used; rest > 0 {
 		b.WriteString(rs.base.open + strings.Repeat(" ", rest) + rs.base.close)

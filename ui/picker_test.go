@@ -30,7 +30,7 @@ func TestRankingRecentsAndStars(t *testing.T) {
 	rows := testRows("acme")
 	p := newPicker(st)
 	p.setHeight(50)
-	p.setRows(rows)
+	p.setRows(rows, nil)
 	if got := selectedRow(t, p); got.AccountName != "acme-audit" || got.RoleName != "AdministratorAccess" {
 		t.Fatalf("first row without history: %+v", got)
 	}
@@ -40,6 +40,7 @@ func TestRankingRecentsAndStars(t *testing.T) {
 	search := rows[16]
 	st.Used(payments, testNow.Add(-time.Hour))
 	st.Used(search, testNow)
+	p.stateChanged()
 	p.refilter()
 	if a, b := p.rows[p.results[0].row], p.rows[p.results[1].row]; RowKey(a) != RowKey(search) || RowKey(b) != RowKey(payments) {
 		t.Errorf("recents not first: %v, %v", a, b)
@@ -54,6 +55,7 @@ func TestRankingRecentsAndStars(t *testing.T) {
 	// A star keeps a row on top, with or without a query.
 	starred := rows[5] // acme-log-archive ViewOnlyAccess
 	st.ToggleStar(starred)
+	p.stateChanged()
 	p.setQuery("")
 	if got := selectedRow(t, p); RowKey(got) != RowKey(starred) {
 		t.Errorf("starred row not on top: %+v", got)
@@ -72,7 +74,7 @@ func TestCursorStaysOnRowAcrossMerge(t *testing.T) {
 	p := newPicker(emptyState())
 	p.setHeight(5)
 	rows := testRows("acme")
-	p.setRows(rows)
+	p.setRows(rows, nil)
 	p.setQuery("view")
 	p.move(2)
 	want := selectedRow(t, p)
@@ -83,7 +85,7 @@ func TestCursorStaysOnRowAcrossMerge(t *testing.T) {
 		{AccountID: "111111111112", AccountName: "acme-aab-new", RoleName: "ViewOnlyAccess", Session: "acme"},
 	}, rows[3:]...)
 	aws.SortRows(grown)
-	p.setRows(grown)
+	p.setRows(grown, nil)
 	if got := selectedRow(t, p); RowKey(got) != RowKey(want) {
 		t.Errorf("cursor moved from %v to %v", want, got)
 	}
@@ -102,12 +104,12 @@ func TestIncrementalFilterMatchesFullFilter(t *testing.T) {
 	for i := range 500 {
 		rows = append(rows, aws.Row{AccountID: fmt.Sprintf("%012d", i*7919), AccountName: fmt.Sprintf("acme-team%d-prod", i), RoleName: []string{"ViewOnlyAccess", "AdministratorAccess"}[i%2], Session: "acme"})
 	}
-	p.setRows(rows)
+	p.setRows(rows, nil)
 	for _, q := range []string{"t", "te", "tea", "team1", "team1 ", "team1 v", "team1 vi", "team1 view"} {
 		p.setQuery(q)
 		incremental := len(p.results)
 		fresh := newPicker(emptyState())
-		fresh.setRows(rows)
+		fresh.setRows(rows, nil)
 		fresh.setQuery(q)
 		if incremental != len(fresh.results) {
 			t.Fatalf("%q: incremental %d results, full %d", q, incremental, len(fresh.results))
@@ -131,7 +133,7 @@ func TestBackgroundRefreshKeepsQueryAndSelection(t *testing.T) {
 		t.Errorf("after refresh: query %q, selected %v, want %v", m.query.Value(), selectedRow(t, m.picker), before)
 	}
 	fresh2 := newPicker(emptyState())
-	fresh2.setRows(fresh)
+	fresh2.setRows(fresh, nil)
 	fresh2.setQuery("view")
 	if shown, total := m.picker.counts(); total != 19 || shown != len(fresh2.results) {
 		t.Errorf("counts %d of %d, want %d of 19", shown, total, len(fresh2.results))

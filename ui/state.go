@@ -43,7 +43,15 @@ type stateFile struct {
 }
 
 // RowKey identifies a row across runs and refreshes.
-func RowKey(r aws.Row) string { return r.Session + "|" + r.AccountID + "|" + r.RoleName }
+func RowKey(r aws.Row) string { return string(appendRowKey(nil, r)) }
+
+func appendRowKey(b []byte, r aws.Row) []byte {
+	b = append(b, r.Session...)
+	b = append(b, '|')
+	b = append(b, r.AccountID...)
+	b = append(b, '|')
+	return append(b, r.RoleName...)
+}
 
 // LoadState reads the state file; a missing or unreadable one is an empty
 // state (it only orders the list).

@@ -77,3 +77,15 @@ func TestPositions(t *testing.T) {
 		t.Error("positions for a non-matching row")
 	}
 }
+
+// A match spread over a long row has a negative fzf score (gap penalties):
+// it is still a match, alone or with other terms, as in fzf.
+func TestMatchKeepsMatchesWithNegativeScores(t *testing.T) {
+	row := "acme-payments-prod\t849075888875\tViewOnlyAccess\taws+acme-payments-prod@acme.example\tacme"
+	m := New([]string{row})
+	for _, q := range []string{"adm", "prod adm", "adm adm"} {
+		if got := m.Match(q, nil); len(got) != 1 {
+			t.Errorf("%q matched %v; fzf --filter matches the row", q, got)
+		}
+	}
+}
