@@ -154,11 +154,18 @@ func (p *picker) refilter() {
 	matches := p.matcher.Match(q, candidates)
 	p.lastQuery, p.lastMatches = q, nil
 	if q != "" {
-		p.lastMatches = make([]int, 0, len(matches))
+		// The matched rows in catalogue order, for the next keystroke:
+		// marked and collected, cheaper than sorting them.
+		matched := make([]bool, len(p.rows))
 		for _, m := range matches {
-			p.lastMatches = append(p.lastMatches, m.Index)
+			matched[m.Index] = true
 		}
-		slices.Sort(p.lastMatches)
+		p.lastMatches = make([]int, 0, len(matches))
+		for i, ok := range matched {
+			if ok {
+				p.lastMatches = append(p.lastMatches, i)
+			}
+		}
 	}
 
 	// Match already orders by quality, then catalogue order. History

@@ -134,13 +134,15 @@ func (m *Matcher) Match(query string, candidates []int) []Result {
 		}
 	}
 	out := m.scan(terms, candidates)
-	byScore := func(a, b Result) int { return cmp.Compare(b.Score, a.Score) }
-	slices.SortStableFunc(out, byScore)
+	// Best score first, then catalogue order: a total order, so the
+	// faster unstable sort gives what a stable one would.
+	byScore := func(a, b Result) int { return cmp.Or(cmp.Compare(b.Score, a.Score), cmp.Compare(a.Index, b.Index)) }
+	slices.SortFunc(out, byScore)
 	head := out[:min(refineTop, len(out))]
 	for i := range head {
 		head[i].Score = refined + m.score(terms, head[i].Index, m.slabs[0])
 	}
-	slices.SortStableFunc(head, byScore)
+	slices.SortFunc(head, byScore)
 	return out
 }
 
