@@ -39,10 +39,15 @@ func accountName(ch aws.Choice) string {
 	return ch.Row.AccountName
 }
 
-// regionFor picks the region: the flag, the environment, the preference,
-// the SSO region.
+// regionFor picks the region: the flag, the environment, a chained
+// profile's region, the account's [[account_region]] preference, the
+// region preference, the SSO region.
 func regionFor(f *factory, ch aws.Choice, flag string) string {
-	for _, r := range []string{flag, f.Getenv("AWS_REGION"), f.Getenv("AWS_DEFAULT_REGION"), string(f.Prefs.Region)} {
+	var profile string // a chained profile's own region = line
+	if ch.Row.Chain != nil {
+		profile = ch.Row.Chain.Region
+	}
+	for _, r := range []string{flag, f.Getenv("AWS_REGION"), f.Getenv("AWS_DEFAULT_REGION"), profile, f.Prefs.accountRegion(ch.Row), string(f.Prefs.Region)} {
 		if r != "" {
 			return r
 		}
@@ -223,7 +228,7 @@ func addConsoleFlags(cmd *cobra.Command, o *consoleOptions) {
 	fl.StringVar(&o.Browser, "browser", "", "browser command to open the console with (default: $BROWSER, then the system's)")
 	fl.StringVar(&o.Container, "container", "", "open in this Firefox container (ext+container:); implies --firefox-container")
 	fl.BoolVar(&o.UseContainer, "firefox-container", false, "open in a Firefox container named after the account")
-	fl.BoolVar(&o.LogoutFirst, "logout-first", false, "sign the browser out of the console first, to switch accounts")
+	fl.BoolVar(&o.LogoutFirst, "logout-first", false, "go through the console's sign-out on the way to the sign-in, to switch accounts (also with --print-url and --copy-url)")
 	fl.BoolVar(&o.PrintURL, "print-url", false, "print the console link on stdout instead of opening a browser")
 	fl.BoolVar(&o.CopyURL, "copy-url", false, "copy the console link to the clipboard instead of opening a browser")
 	fl.DurationVar(&o.Duration, "duration", 0, "console session length, 15m to 12h (default: the service's)")
@@ -234,10 +239,41 @@ func federationEndpoint(f *factory, region string) string {
 	return aws.FederationEndpoint(region, f.Getenv("SSOPICK_FEDERATION_ENDPOINT"))
 }
 
-// consoleURL signs the role in to the console and returns the login URL.
+// pastedConsole is where the console opens when the query that chose the
+// role holds a pasted ARN or console URL (aws.PastedDestination): at the
+// resource's page and, unless --region names one, in its region. Given
+// --service or --destination, those win and the paste changes nothing;
+// else the paste wins over a [[console]] preference, as consoleURL only
+// consults that when o names no service or destination.
+func pastedConsole(query, region string, o consoleOptions) (string, consoleOptions) {
+	if o.Service != "" || o.Destination != "" {
+		return region, o
+	}
+	r, service, dest, ok := aws.PastedDestination(query)
+	if !ok {
+		return region, o
+	}
+	if region == "" {
+		region = r
+	}
+	if dest != "" {
+		service = ""
+	}
+	o.Service, o.Destination = service, dest
+	return region, o
+}
+
+// consoleURL signs the role in to the console and returns the URL for a
+// browser: the login URL, or with --logout-first the console's sign-out
+// that goes on to it.
 func consoleURL(ctx context.Context, f *factory, s *aws.Sessions, ch aws.Choice, region string, o consoleOptions) (string, error) {
 	if o.Duration != 0 && (o.Duration < aws.MinConsoleSession || o.Duration > aws.MaxConsoleSession) {
 		return "", fmt.Errorf("--duration %v is outside 15m–12h", o.Duration)
+	}
+	if o.Duration != 0 && ch.Row.Chain != nil {
+		// The federation endpoint refuses SessionDuration for role-chained
+		// keys.
+		return "", fmt.Errorf("--duration does not apply to a chained role (%s): its console session lasts as long as its keys", ch.Row.Chain.Describe())
 	}
 	region = regionFor(f, ch, region)
 	if o.Service == "" && o.Destination == "" {
@@ -255,34 +291,51 @@ func consoleURL(ctx context.Context, f *factory, s *aws.Sessions, ch aws.Choice,
 	if err != nil {
 		return "", err
 	}
-	return aws.ConsoleURL(ctx, client, aws.ConsoleRequest{
+	endpoint := federationEndpoint(f, region)
+	login, err := aws.ConsoleURL(ctx, client, aws.ConsoleRequest{
 		Credentials:     creds,
 		Region:          region,
-		Endpoint:        federationEndpoint(f, region),
+		Endpoint:        endpoint,
 		Destination:     dest,
 		Issuer:          "ssopick",
 		SessionDuration: o.Duration,
 	})
+	if err != nil || !o.LogoutFirst {
+		return login, err
+	}
+	return logoutFirstURL(endpoint, login)
 }
 
-// openConsole opens the console as the chosen role.
+// logoutFirstURL sends the browser through the console's sign-out on the
+// sign-in host and on to login. It is a top-level navigation, so the
+// sign-out request carries the console's session cookie (a sign-out loaded
+// in a frame of another site gets no cookies under the browsers' default
+// SameSite and third-party cookie rules) and the sign-in that follows
+// starts a fresh session.
+func logoutFirstURL(endpoint, login string) (string, error) {
+	u := aws.LogoutURL(endpoint, login)
+	if u == "" {
+		return "", fmt.Errorf("the console federation endpoint %q is not a URL; check SSOPICK_FEDERATION_ENDPOINT", endpoint)
+	}
+	return u, nil
+}
+
+// openConsole opens the console as the chosen role: through a one-shot
+// loopback link that redirects to the sign-in (or with --logout-first to the
+// sign-out that goes on to it), or prints or copies that URL.
 func openConsole(ctx context.Context, f *factory, s *aws.Sessions, ch aws.Choice, region string, o consoleOptions) error {
-	login, err := consoleURL(ctx, f, s, ch, region, o)
+	target, err := consoleURL(ctx, f, s, ch, region, o)
 	if err != nil {
 		return err
 	}
 	switch {
 	case o.PrintURL:
-		fmt.Fprintln(f.Out, login)
+		fmt.Fprintln(f.Out, target)
 		return nil
 	case o.CopyURL:
-		return copyText(f, login, "the console link")
+		return copyText(f, target, "the console link")
 	}
-	logout := ""
-	if o.LogoutFirst {
-		logout = aws.LogoutURL(federationEndpoint(f, regionFor(f, ch, region)))
-	}
-	once, err := launch.ServeOnce(login, logout)
+	once, err := launch.ServeOnce(target)
 	if err != nil {
 		return err
 	}

@@ -34,7 +34,16 @@ some of the account name, id, role, email or session, as in fzf.
 On a terminal the output is a table; piped, it is tab-separated
 "account_id account_name role_name" lines, with a fourth column, the SSO
 session, when the rows printed come from more than one session; with
---json, a JSON array. Control characters in names (a tab, a newline, an
+--json, a JSON array.
+
+Profiles of ~/.aws/config that assume a role from an SSO role (role_arn
+with a source_profile chain ending at an SSO profile) are rows of their
+own: the account and role they end at, described "via ROLE@ACCOUNT,
+profile NAME" in the email column, a last column "profile:NAME" when
+piped, and "profile", "sourceAccountId" and "sourceRoleName" in JSON.
+Act as one with --profile NAME.
+
+Control characters in names (a tab, a newline, an
 escape sequence) are printed visible, as \t, \n and \x1b, so they can
 neither break the columns nor act on the terminal; only --json is exact.`,
 		Example: `  ssopick list
@@ -62,7 +71,7 @@ neither break the columns nor act on the terminal; only --json is exact.`,
 			return printRows(f.Out, rows, format)
 		},
 	}
-	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print JSON objects (accountId, accountName, emailAddress, roleName, ssoSession)")
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print JSON objects (accountId, accountName, emailAddress, roleName, ssoSession; and profile, sourceAccountId, sourceRoleName for chained profiles)")
 	cmd.Flags().BoolVar(&opts.Refresh, "refresh", false, "fetch the list from IAM Identity Center even if the cache is fresh")
 	cmd.Flags().DurationVar(&opts.MaxAge, "max-age", f.maxAge(), "refresh a cached list older than this in the background")
 	cmd.Flags().BoolVar(&opts.Background, "background", false, "")

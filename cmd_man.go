@@ -66,6 +66,7 @@ var manVarsRead = []manVar{
 	{[]string{"HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"}, "Where ssopick's own files are; see FILES."},
 	{[]string{"AWS_PROFILE"}, "The profile whose settings the AWS SDK loads for ssopick's own requests. A profile the SDK cannot load (it is missing, or its sso_session or source_profile is) is ignored: ssopick needs nothing from it."},
 	{[]string{"AWS_ENDPOINT_URL_SSO_OIDC", "AWS_ENDPOINT_URL_SSO", "AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"}, "Endpoints of the sign-in (SSO OIDC), the portal and STS instead of AWS's, as the AWS SDKs and CLI read them (ssopick sandbox prints the settings for its emulator). AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true ignores them."},
+	{[]string{"AWS_USE_FIPS_ENDPOINT", "AWS_USE_DUALSTACK_ENDPOINT"}, "true: FIPS or dual-stack endpoints for every request (sign-in, the browser sign-in's /authorize link, the portal, STS), as in the AWS SDKs; the profile keys use_fips_endpoint and use_dualstack_endpoint do the same. An AWS_ENDPOINT_URL_* wins over them."},
 	{[]string{"SSOPICK_FEDERATION_ENDPOINT"}, "The console federation endpoint that makes console links, instead of the one of the region's partition."},
 	{[]string{"AWS_CA_BUNDLE"}, "A PEM file of certificate authorities that replaces the system's, as in the AWS SDKs and CLI (for a TLS-inspecting proxy)."},
 	{[]string{"HTTPS_PROXY", "HTTP_PROXY", "NO_PROXY"}, "The proxy for requests to AWS, and the hosts that bypass it; the lower-case names are read too."},
@@ -101,7 +102,7 @@ type manPreference struct {
 var manPreferences = []manPreference{
 	{"default_action", "What Enter does in plain ssopick: choose (the actions screen; the default), console or shell."},
 	{"browser", "The command that opens console links and sign-in URLs (the URL is appended), instead of $BROWSER and the system's opener."},
-	{"region", "The region for credentials and the console, after --region, $AWS_REGION and $AWS_DEFAULT_REGION."},
+	{"region", "The region for credentials, the console and the profiles ssopick profiles writes, after --region, $AWS_REGION, $AWS_DEFAULT_REGION and [[account_region]]; the SSO region if unset."},
 	{"catalogue_max_age", "How old the cached list of accounts and roles may be before it is refreshed, as 30m or 2h: the default of --max-age (1h)."},
 	{"theme", "auto (follow the terminal's background; the default), dark or light."},
 	{"static_credentials", "true gives shells and commands the role's keys themselves (AWS_ACCESS_KEY_ID & co., lasting an hour), as --static, instead of a credential server that renews them; false by default."},
@@ -111,6 +112,8 @@ var manPreferences = []manPreference{
 	{"console.account", "In each [[console]] table, a glob matched against the account name or id; the first table that matches chooses the console page of that account."},
 	{"console.service", "The console service to open, as --service (s3, ec2, cloudwatch, …)."},
 	{"console.destination", "Or a console URL to open, as --destination."},
+	{"account_region.account", "In each [[account_region]] table, a glob matched against the account name or id; the first table that matches chooses the region of that account's roles, after --region, $AWS_REGION and $AWS_DEFAULT_REGION and before region, for shells, exports, the console and ssopick profiles."},
+	{"account_region.region", "The region for the accounts it matches, like eu-central-1."},
 }
 
 const manPreferencesExample = `default_action = "choose"
@@ -125,7 +128,11 @@ refresh = "ctrl+r"
 
 [[console]]
 account = "acme-*-prod"
-service = "cloudwatch"`
+service = "cloudwatch"
+
+[[account_region]]
+account = "acme-*-eu"
+region = "eu-central-1"`
 
 // manPage is the whole manual page in roff (man macros): the root's
 // description and options, every command, and the sections above.

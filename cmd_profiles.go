@@ -27,9 +27,11 @@ func newProfilesCmd(f *factory) *cobra.Command {
 		Long: `Print one AWS config profile per account and role you may use, named
 <account-name>.<role>; where two rows would share a name, the account id
 (two accounts of one name) or the session (one name in two sessions) is
-appended. With --write they go into ~/.aws/config inside a marked block that
-ssopick owns: writing again updates it (roles that vanished are pruned) and
-never changes a byte outside it; the previous file is kept as config.bak.
+appended. Each profile's region is its account's [[account_region]]
+preference, else the region preference, else the SSO region. With --write
+they go into ~/.aws/config inside a marked block that ssopick owns: writing
+again updates it (roles that vanished are pruned) and never changes a byte
+outside it; the previous file is kept as config.bak.
 A symlinked config is written through to the file it points at. --style sso
 uses the AWS CLI's sso_session settings; --style process runs ssopick
 credential-process by the path of this ssopick (the one on your PATH when
@@ -75,7 +77,7 @@ go run.`,
 			if err != nil {
 				return err
 			}
-			block, skipped, err := aws.ProfilesBlock(rows, bySession, st, program, taken)
+			block, skipped, err := aws.ProfilesBlock(rows, bySession, st, program, taken, f.Prefs.profileRegion)
 			if err != nil {
 				return err
 			}

@@ -69,6 +69,23 @@ func completeAccounts(f *factory) cobra.CompletionFunc {
 	}
 }
 
+// completeProfiles offers the profiles --profile can name.
+func completeProfiles(f *factory) cobra.CompletionFunc {
+	return func(_ *cobra.Command, _ []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		cfg, err := aws.LoadConfig(f.Paths.AWSConfig)
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		var out []cobra.Completion
+		for _, n := range cfg.ProfileNames() {
+			if typeable(n) && strings.HasPrefix(n, toComplete) {
+				out = append(out, n)
+			}
+		}
+		return out, cobra.ShellCompDirectiveNoFileComp
+	}
+}
+
 // completeRoles offers role names, of the -a account when one is given.
 func completeRoles(f *factory) cobra.CompletionFunc {
 	return func(cmd *cobra.Command, _ []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {

@@ -205,8 +205,17 @@ func keyringSession(t *testing.T) []string {
 			t.Skipf("%s is not installed (Debian packages dbus and gnome-keyring; .ci/run installs them)", tool)
 		}
 	}
-	return []string{"dbus-run-session", "--", "sh", "-c",
-		`echo -n pass | gnome-keyring-daemon --unlock --components=secrets >/dev/null || exit 99; exec "$@"`, "sh"}
+	return inDBusSession(`echo -n pass | gnome-keyring-daemon --unlock --components=secrets >/dev/null || exit 99`)
+}
+
+// inDBusSession is the argv prefix that runs a command in a D-Bus session
+// of its own after setup. Only the command's output reaches stdout: a
+// keyring daemon the bus starts on demand (when the command asks for the
+// Secret Service before setup's daemon owns the name) prints its
+// variables on the bus's stdout, which goes to stderr here.
+func inDBusSession(setup string) []string {
+	inner := setup + `; exec "$@" >&3 3>&-`
+	return []string{"sh", "-c", `exec 3>&1 >&2; exec dbus-run-session -- sh -c "$0" sh "$@"`, inner}
 }
 
 func TestCredentialProcessAnswersFromTheKeychain(t *testing.T) {
@@ -246,7 +255,7 @@ func TestCredentialProcessAnswersFromTheKeychain(t *testing.T) {
 
 	// The same keyring, locked (the daemon started without its password):
 	// nobody is asked for it; the agent keeps the credentials instead.
-	locked := []string{"dbus-run-session", "--", "sh", "-c", `gnome-keyring-daemon --start --components=secrets >/dev/null || exit 99; exec "$@"`, "sh"}
+	locked := inDBusSession(`gnome-keyring-daemon --start --components=secrets >/dev/null || exit 99`)
 	timedCredentialProcess(t, e, acct, locked...)
 	lines = debugLines(t, debugLog)
 	if last := lines[len(lines)-1]; !strings.Contains(last, "from the portal") || !strings.Contains(last, "cache: agent: no usable OS keychain: the Secret Service's keyring is locked") {

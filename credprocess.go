@@ -49,10 +49,20 @@ func credentialProcessCredentials(ctx context.Context, f *factory, o roleFlags) 
 		return aws.RoleCredentials{}, err
 	}
 	start = time.Now()
-	creds, hit, err := ch.Conn.CachedRoleCredentials(ctx, choice.Cache, ch.Row.AccountID, ch.Row.RoleName,
-		func() (aws.RoleCredentials, error) { return s.Credentials(ctx, ch) }, warn)
+	// A chained role's own keys are not cached between runs (they are
+	// another identity under the same account and role names); the SSO
+	// role it starts from is, and the chain is assumed from it.
+	chain, from := ch.Row.Chain, ch
+	if chain != nil {
+		from = aws.Choice{Row: chain.From, Conn: ch.Conn}
+	}
+	creds, hit, err := ch.Conn.CachedRoleCredentials(ctx, choice.Cache, from.Row.AccountID, from.Row.RoleName,
+		func() (aws.RoleCredentials, error) { return s.Credentials(ctx, from) }, warn)
 	if err == nil {
-		debug(ch.Row.AccountID, ch.Row.RoleName, map[bool]string{true: "the cache", false: "the portal"}[hit], start)
+		debug(from.Row.AccountID, from.Row.RoleName, map[bool]string{true: "the cache", false: "the portal"}[hit], start)
+	}
+	if err == nil && chain != nil {
+		creds, err = ch.Conn.ChainCredentials(ctx, chain, creds)
 	}
 	return creds, err
 }

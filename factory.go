@@ -146,9 +146,15 @@ func (f *factory) env() aws.Environment {
 
 // sessions loads the AWS config and applies the selection flags.
 func (f *factory) sessions() ([]aws.Session, error) {
+	selected, _, err := f.sessionsAndConfig()
+	return selected, err
+}
+
+// sessionsAndConfig is sessions, with the config file they come from.
+func (f *factory) sessionsAndConfig() ([]aws.Session, *aws.ConfigFile, error) {
 	cfg, err := aws.LoadConfig(f.Paths.AWSConfig)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	sel := f.Selector
 	// Inside an ssopick shell SSOPICK_SSO_SESSION describes that shell's
@@ -157,18 +163,20 @@ func (f *factory) sessions() ([]aws.Session, error) {
 	if f.Getenv("SSOPICK_ACCOUNT_ID") == "" {
 		sel.EnvSession = f.Getenv("SSOPICK_SSO_SESSION")
 	}
-	return cfg.Select(sel)
+	selected, err := cfg.Select(sel)
+	return selected, cfg, err
 }
 
 // openSessions connects to the selected sessions, wired to this process:
 // a sign-in on the terminal when interactive, progress and warnings on
 // stderr, and stale lists refreshed by a detached ssopick.
 func (f *factory) openSessions(ctx context.Context, interactive bool) (*aws.Sessions, error) {
-	selected, err := f.sessions()
+	selected, cfg, err := f.sessionsAndConfig()
 	if err != nil {
 		return nil, err
 	}
 	s := aws.OpenSessions(selected, f.env())
+	s.Config = cfg
 	if interactive {
 		s.SignIn = func(ctx context.Context, c *aws.Conn) error { return signIn(ctx, f, c, signInOptions{}) }
 	}

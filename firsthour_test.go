@@ -67,7 +67,7 @@ func TestRoleFlagErrorsFitTheCommand(t *testing.T) {
 func TestSessionFlagsOnlyOnCommandsThatUseThem(t *testing.T) {
 	t.Parallel()
 	root := newRootCmd(helpFactory())
-	uses := []string{"ssopick", "console", "shell", "exec", "env", "credential-process", "profiles", "login", "logout", "list"}
+	uses := []string{"ssopick", "console", "shell", "exec", "env", "credential-process", "profiles", "login", "logout", "list", "token"}
 	walk(root, func(c *cobra.Command) {
 		if c.Hidden || c.Name() == "help" {
 			return

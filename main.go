@@ -61,6 +61,7 @@ command's status.`,
   ssopick exec -a acme-audit -r ViewOnlyAccess -- aws s3 ls
   eval "$(ssopick env -a acme-audit -r ViewOnlyAccess)"
   ssopick credential-process -a 123456789012 -r ReadOnlyAccess
+  ssopick eks token --cluster demo -a acme-prod -r EKSAdmin   # a token for kubectl
   ssopick profiles --write     # one ~/.aws/config profile per account and role
   ssopick status --short       # the role this shell holds, for your prompt
   ssopick login                # sign in (shared with the AWS CLI)
@@ -110,6 +111,7 @@ command's status.`,
 		newManCmd(),
 		newSandboxCmd(),
 		newDemoCmd(f),
+		newEKSCmd(f), // eks token takes the session flags itself: they belong on the subcommand
 	)
 	hardenCompletion(root)
 	return root

@@ -44,9 +44,10 @@ func pickAndAct(ctx context.Context, f *factory, mode ui.Mode, args []string, o 
 		}
 	}
 	var (
-		s   *aws.Sessions
-		ch  aws.Choice
-		err error
+		s     *aws.Sessions
+		ch    aws.Choice
+		err   error
+		query = strings.Join(args, " ")
 	)
 	if o.Role.given() {
 		if len(args) > 0 {
@@ -57,20 +58,26 @@ func pickAndAct(ctx context.Context, f *factory, mode ui.Mode, args []string, o 
 		}
 		s, ch, err = openAndFind(ctx, f, o.Role, f.ErrIsTerminal)
 	} else {
-		s, ch, action, err = runPicker(ctx, f, mode, args, o)
+		var p picked
+		if p, err = runPicker(ctx, f, mode, args, o); err == nil {
+			s, action, query = p.Sessions, p.Action, p.Query
+			ch, err = assume(p.Choice, o.Role.Assume)
+		}
 	}
 	if err != nil || action == ui.ActionNone {
 		return err
 	}
+	// A pasted ARN or console URL is where the console opens.
+	region, console := pastedConsole(query, o.Role.Region, o.Console)
 	switch action {
 	case ui.ActionConsole:
-		return openConsole(ctx, f, s, ch, o.Role.Region, o.Console)
+		return openConsole(ctx, f, s, ch, region, console)
 	case ui.ActionShell:
 		return startShell(ctx, f, s, ch, o.Role.Region, o.Shell)
 	case ui.ActionExports:
 		return printExports(ctx, f, s, ch, o.Role.Region, exportFormat(f))
 	case ui.ActionCopyURL:
-		login, err := consoleURL(ctx, f, s, ch, o.Role.Region, o.Console)
+		login, err := consoleURL(ctx, f, s, ch, region, console)
 		if err != nil {
 			return err
 		}
@@ -79,13 +86,21 @@ func pickAndAct(ctx context.Context, f *factory, mode ui.Mode, args []string, o 
 	return nil
 }
 
+// picked is what the picker chose.
+type picked struct {
+	Sessions *aws.Sessions
+	Choice   aws.Choice
+	Action   ui.Action
+	Query    string // as typed when the row was chosen
+}
+
 // runPicker opens the picker with the query pre-filled and returns the
 // choice; errCancelled if the person quit. The picker draws on the
 // terminal, /dev/tty if stdout is a pipe; stdout gets only the result.
-func runPicker(ctx context.Context, f *factory, mode ui.Mode, args []string, o pickOptions) (*aws.Sessions, aws.Choice, ui.Action, error) {
+func runPicker(ctx context.Context, f *factory, mode ui.Mode, args []string, o pickOptions) (picked, error) {
 	in, out, release, ok := f.pickerTerminal()
 	if !ok {
-		return nil, aws.Choice{}, ui.ActionNone, &exitError{code: 2, err: errors.New("the picker needs a terminal; in scripts use `ssopick list`, or name the role with -a and -r")}
+		return picked{}, &exitError{code: 2, err: errors.New("the picker needs a terminal; in scripts use `ssopick list`, or name the role with -a and -r")}
 	}
 	defer release()
 	opts := ui.Options{
@@ -114,27 +129,30 @@ func runPicker(ctx context.Context, f *factory, mode ui.Mode, args []string, o p
 		s = &aws.Sessions{}
 		opts.Setup = firstRunSetup(ctx, f, s)
 	case err != nil:
-		return nil, aws.Choice{}, ui.ActionNone, err
+		return picked{}, err
 	}
 	for _, conn := range s.Conns {
 		opts.Sources = append(opts.Sources, ui.ConnSource{Conn: conn})
+	}
+	if s.Config != nil {
+		opts.Chains = s.Config.Chains()
 	}
 	flushDebug := f.Debug.holdWhile() // debug lines would scribble over the picker
 	res, err := ui.Run(ctx, opts, in, out)
 	flushDebug()
 	if err != nil {
-		return nil, aws.Choice{}, ui.ActionNone, err
+		return picked{}, err
 	}
 	if res.Action == ui.ActionNone {
 		// Left without a choice (Ctrl-C, or Esc on an empty query): 130,
 		// as fzf, so that `ssopick console && next-step` stops there.
-		return nil, aws.Choice{}, ui.ActionNone, errCancelled
+		return picked{}, errCancelled
 	}
 	conn := s.Conn(res.Row.Session)
 	if conn == nil {
-		return nil, aws.Choice{}, ui.ActionNone, fmt.Errorf("no SSO session to use")
+		return picked{}, fmt.Errorf("no SSO session to use")
 	}
-	return s, aws.Choice{Row: res.Row, Conn: conn}, res.Action, nil
+	return picked{Sessions: s, Choice: aws.Choice{Row: res.Row, Conn: conn}, Action: res.Action, Query: res.Query}, nil
 }
 
 // setupCheckTimeout bounds the first run's check of the region.

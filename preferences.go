@@ -44,6 +44,9 @@ type Preferences struct {
 	// Console picks the console page per account: the first entry whose
 	// pattern matches the account name or id wins.
 	Console []consoleRule `toml:"console"`
+	// AccountRegion picks the region per account, as Console picks the
+	// page: before Region, after --region and the environment.
+	AccountRegion []regionRule `toml:"account_region"`
 }
 
 // consoleRule is one [[console]] table.
@@ -53,16 +56,42 @@ type consoleRule struct {
 	Destination string `toml:"destination"`
 }
 
+// regionRule is one [[account_region]] table.
+type regionRule struct {
+	Account string `toml:"account"` // a glob, e.g. "acme-*-eu"
+	Region  region `toml:"region"`
+}
+
+// accountMatches reports whether pattern (a glob) matches the row's
+// account name or id.
+func accountMatches(pattern string, r aws.Row) bool {
+	for _, name := range []string{r.AccountName, r.AccountID} {
+		if ok, _ := filepath.Match(pattern, name); ok && name != "" {
+			return true
+		}
+	}
+	return false
+}
+
 // destinationFor is the console service or URL configured for the row.
 func (p Preferences) destinationFor(r aws.Row) (service, destination string) {
 	for _, rule := range p.Console {
-		for _, name := range []string{r.AccountName, r.AccountID} {
-			if ok, _ := filepath.Match(rule.Account, name); ok {
-				return rule.Service, rule.Destination
-			}
+		if accountMatches(rule.Account, r) {
+			return rule.Service, rule.Destination
 		}
 	}
 	return "", ""
+}
+
+// accountRegion is the region the first [[account_region]] table matching
+// the row's account names; "" if none does.
+func (p Preferences) accountRegion(r aws.Row) string {
+	for _, rule := range p.AccountRegion {
+		if accountMatches(rule.Account, r) {
+			return string(rule.Region)
+		}
+	}
+	return ""
 }
 
 // Values checked as they are decoded, so an error names the key's line.
@@ -166,11 +195,19 @@ func LoadPreferences(path string) (Preferences, []string, error) {
 		return p, nil, fmt.Errorf("%s: %w", path, err)
 	}
 	for i, rule := range p.Console {
-		if _, err := filepath.Match(rule.Account, ""); err != nil || rule.Account == "" {
+		if !validAccountPattern(rule.Account) {
 			return p, nil, fmt.Errorf("%s: [[console]] entry %d: account %q is not a pattern like acme-*-prod", path, i+1, rule.Account)
 		}
 		if (rule.Service == "") == (rule.Destination == "") {
 			return p, nil, fmt.Errorf("%s: [[console]] entry %d (%s): give service or destination, one of them", path, i+1, rule.Account)
+		}
+	}
+	for i, rule := range p.AccountRegion {
+		if !validAccountPattern(rule.Account) {
+			return p, nil, fmt.Errorf("%s: [[account_region]] entry %d: account %q is not a pattern like acme-*-eu", path, i+1, rule.Account)
+		}
+		if rule.Region == "" {
+			return p, nil, fmt.Errorf("%s: [[account_region]] entry %d (%s): give the region, like region = \"eu-central-1\"", path, i+1, rule.Account)
 		}
 	}
 	var warnings []string
@@ -178,6 +215,23 @@ func LoadPreferences(path string) (Preferences, []string, error) {
 		warnings = append(warnings, fmt.Sprintf("%s line %d: unknown key %q is ignored", path, lineOf(string(raw), k[len(k)-1]), k.String()))
 	}
 	return p, warnings, nil
+}
+
+// profileRegion is the region a written profile of the row sets: the
+// account's [[account_region]], else the region preference; "" (the SSO
+// region) without either. The environment, which regionFor heeds, does
+// not last into a file.
+func (p Preferences) profileRegion(r aws.Row) string {
+	if region := p.accountRegion(r); region != "" {
+		return region
+	}
+	return string(p.Region)
+}
+
+// validAccountPattern reports whether pattern is a glob for accountMatches.
+func validAccountPattern(pattern string) bool {
+	_, err := filepath.Match(pattern, "")
+	return err == nil && pattern != ""
 }
 
 // lineOf finds the line where key is set, for warnings.

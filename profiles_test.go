@@ -76,7 +76,7 @@ func TestProfilesWithCollidingNamesParseInBotocoreAndTheGoSDK(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	block, skipped, err := aws.ProfilesBlock(rows, sessions, aws.StyleSSO, "", taken)
+	block, skipped, err := aws.ProfilesBlock(rows, sessions, aws.StyleSSO, "", taken, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,10 +13,13 @@ import (
 	"github.com/ssopick/ssopick/ui"
 )
 
-// roleFlags choose a role without the picker: -a ACCOUNT -r ROLE.
+// roleFlags choose a role without the picker: -a ACCOUNT -r ROLE, or
+// --profile NAME; --assume ARN chains a role from the one chosen.
 type roleFlags struct {
 	Account string
 	Role    string
+	Profile string
+	Assume  string
 	Region  string
 	// needs names a command that cannot pick (exec, env,
 	// credential-process): it needs both flags. Empty where leaving both
@@ -35,6 +38,10 @@ func addRequiredRoleFlags(cmd *cobra.Command, o *roleFlags, f *factory) {
 // one without the other, or (where the command cannot pick) either.
 func (o roleFlags) check() error {
 	switch {
+	case o.Profile != "" && (o.Account != "" || o.Role != ""):
+		return errors.New("--profile names the role already; give it or -a/-r, not both")
+	case o.Profile != "":
+		return nil
 	case o.Account != "" && o.Role != "":
 		return nil
 	case o.needs == "":
@@ -66,10 +73,13 @@ func addRoleFlags(cmd *cobra.Command, o *roleFlags, f *factory) {
 	cmd.Flags().StringVarP(&o.Role, "role", "r", "", "role (permission set) name")
 	_ = cmd.RegisterFlagCompletionFunc("account", completeAccounts(f))
 	_ = cmd.RegisterFlagCompletionFunc("role", completeRoles(f))
+	cmd.Flags().StringVar(&o.Profile, "profile", "", "a profile of ~/.aws/config to act as: an SSO profile, or one whose source_profile chain starts at one")
+	cmd.Flags().StringVar(&o.Assume, "assume", "", "a role ARN to assume from the role chosen (role chaining)")
+	_ = cmd.RegisterFlagCompletionFunc("profile", completeProfiles(f))
 	cmd.Flags().StringVar(&o.Region, "region", "", "AWS region for the credentials (default: $AWS_REGION, $AWS_DEFAULT_REGION, then the SSO region)")
 }
 
-func (o roleFlags) given() bool { return o.Account != "" || o.Role != "" }
+func (o roleFlags) given() bool { return o.Account != "" || o.Role != "" || o.Profile != "" }
 
 // openAndFind opens the selected sessions and finds the role -a and -r
 // name; interactive allows a sign-in on the terminal.
@@ -84,6 +94,16 @@ func openAndFind(ctx context.Context, f *factory, o roleFlags, interactive bool)
 
 // findRole finds the role -a and -r name across the sessions.
 func findRole(ctx context.Context, s *aws.Sessions, o roleFlags) (aws.Choice, error) {
+	if err := o.check(); err != nil {
+		return aws.Choice{}, err
+	}
+	if o.Profile != "" {
+		ch, err := s.FindProfile(o.Profile)
+		if err != nil {
+			return ch, err
+		}
+		return assume(ch, o.Assume)
+	}
 	if o.Account == "" || o.Role == "" {
 		err := o.check()
 		if err == nil {
@@ -96,6 +116,20 @@ func findRole(ctx context.Context, s *aws.Sessions, o roleFlags) (aws.Choice, er
 	if errors.As(err, &missing) {
 		return aws.Choice{}, noSuchRole(missing)
 	}
+	if err != nil {
+		return ch, err
+	}
+	return assume(ch, o.Assume)
+}
+
+// assume chains the role arn (--assume) from the chosen one; without arn
+// it is the choice itself.
+func assume(ch aws.Choice, arn string) (aws.Choice, error) {
+	if arn == "" {
+		return ch, nil
+	}
+	row, err := aws.ChainedFrom(ch.Row, arn)
+	ch.Row = row
 	return ch, err
 }
 

@@ -13,9 +13,13 @@ import (
 )
 
 // filterRows keeps the rows matching query, best match first, ranked by
-// the picker's matcher over texts, the rows' SearchText.
+// the picker's matcher over texts, the rows' SearchText. A pasted ARN,
+// account id or console URL in query keeps its account's rows (every row
+// when it names none), ranked by the query's other words, as in the
+// picker.
 func filterRows(rows []aws.Row, texts []string, query string) []aws.Row {
-	results := match.New(texts).Match(query, nil)
+	candidates, rest, _ := aws.PasteCandidates(rows, query)
+	results := match.New(texts).Match(rest, candidates)
 	out := make([]aws.Row, len(results))
 	for i, r := range results {
 		out[i] = rows[r.Index]
@@ -56,6 +60,14 @@ func printRows(out io.Writer, rows []aws.Row, format rowFormat) error {
 			writeJSONString(w, r.RoleName)
 			w.WriteString(", \"ssoSession\": ")
 			writeJSONString(w, r.Session)
+			if c := r.Chain; c != nil {
+				w.WriteString(", \"profile\": ")
+				writeJSONString(w, c.Profile)
+				w.WriteString(", \"sourceAccountId\": ")
+				writeJSONString(w, c.From.AccountID)
+				w.WriteString(", \"sourceRoleName\": ")
+				writeJSONString(w, c.From.RoleName)
+			}
 			w.WriteString("}")
 		}
 		if len(rows) > 0 {
@@ -66,7 +78,7 @@ func printRows(out io.Writer, rows []aws.Row, format rowFormat) error {
 		tw := tabwriter.NewWriter(w, 0, 0, 3, ' ', 0)
 		fmt.Fprintln(tw, "ACCOUNT\tID\tROLE\tEMAIL\tSSO SESSION")
 		for _, r := range rows {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", ui.Visible(r.AccountName), ui.Visible(r.AccountID), ui.Visible(r.RoleName), ui.Visible(r.Email), ui.Visible(r.Session))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", ui.Visible(r.AccountName), ui.Visible(r.AccountID), ui.Visible(r.RoleName), ui.Visible(r.Detail()), ui.Visible(r.Session))
 		}
 		if err := tw.Flush(); err != nil {
 			return err
@@ -77,6 +89,9 @@ func printRows(out io.Writer, rows []aws.Row, format rowFormat) error {
 			w.WriteString(ui.Visible(r.AccountID) + "\t" + ui.Visible(r.AccountName) + "\t" + ui.Visible(r.RoleName))
 			if withSession {
 				w.WriteString("\t" + ui.Visible(r.Session))
+			}
+			if r.Chain != nil {
+				w.WriteString("\tprofile:" + ui.Visible(r.Chain.Profile))
 			}
 			w.WriteByte('\n')
 		}

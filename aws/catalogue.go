@@ -29,6 +29,9 @@ type Row struct {
 	Email       string `json:"emailAddress"`
 	RoleName    string `json:"roleName"`
 	Session     string `json:"ssoSession"`
+	// Chain is set on a role assumed from an SSO role (a chained
+	// profile, or --assume); nil on the SSO roles themselves.
+	Chain *Chain `json:"-"`
 }
 
 // SearchText is what a query is matched against: every field a person
@@ -41,7 +44,16 @@ func (r Row) SearchText() string {
 // searchFields are the fields of SearchText, in its order: the picker
 // maps matched positions back onto its columns by it.
 func (r Row) searchFields() [5]string {
-	return [...]string{r.AccountName, r.AccountID, r.RoleName, r.Email, r.Session}
+	return [...]string{r.AccountName, r.AccountID, r.RoleName, r.Detail(), r.Session}
+}
+
+// Detail is the row's fourth column: the account's email, or for a
+// chained role where it comes from ("via ROLE@ACCOUNT, profile NAME").
+func (r Row) Detail() string {
+	if r.Chain != nil {
+		return r.Chain.Describe()
+	}
+	return r.Email
 }
 
 // SearchTexts are the rows' SearchText, made in one allocation rather
@@ -49,7 +61,7 @@ func (r Row) searchFields() [5]string {
 func SearchTexts(rows []Row) []string {
 	size := 0
 	for _, r := range rows {
-		size += len(r.AccountName) + len(r.AccountID) + len(r.RoleName) + len(r.Email) + len(r.Session) + 4
+		size += len(r.AccountName) + len(r.AccountID) + len(r.RoleName) + len(r.Detail()) + len(r.Session) + 4
 	}
 	var b strings.Builder
 	b.Grow(size)

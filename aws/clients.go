@@ -114,6 +114,9 @@ type Clients struct {
 	// OIDCEndpoint is the resolved SSO OIDC endpoint (after
 	// AWS_ENDPOINT_URL_SSO_OIDC and friends), where /authorize lives.
 	OIDCEndpoint string
+	// Config is the loaded configuration, for the STS clients that
+	// chained roles make with their own keys.
+	Config sdkaws.Config
 }
 
 // NewClients builds clients through config.LoadDefaultConfig, so that the
@@ -130,15 +133,21 @@ func NewClients(ctx context.Context, region string, env Environment) (*Clients, 
 	if err != nil {
 		return nil, fmt.Errorf("load AWS configuration: %w", err)
 	}
+	// cfg carries the endpoint variant (FIPS, dual-stack); endpointFor
+	// adds the environment's endpoint URL, which wins over it.
 	oidc := ssooidc.NewFromConfig(cfg, func(o *ssooidc.Options) {
 		o.HTTPClient = httpClient
-		if u := env.endpoint("SSO_OIDC"); u != "" {
-			o.BaseEndpoint = sdkaws.String(u)
-		}
+		o.BaseEndpoint, o.EndpointOptions.UseFIPSEndpoint, o.EndpointOptions.UseDualStackEndpoint =
+			env.endpointFor("SSO_OIDC", o.BaseEndpoint, o.EndpointOptions.UseFIPSEndpoint, o.EndpointOptions.UseDualStackEndpoint)
 	})
+	// /authorize is no SDK operation: resolve its endpoint as the
+	// client's own requests resolve theirs.
+	oo := oidc.Options()
 	endpoint, err := ssooidc.NewDefaultEndpointResolverV2().ResolveEndpoint(ctx, ssooidc.EndpointParameters{
-		Region:   sdkaws.String(region),
-		Endpoint: oidc.Options().BaseEndpoint,
+		Region:       sdkaws.String(region),
+		Endpoint:     oo.BaseEndpoint,
+		UseFIPS:      sdkaws.Bool(oo.EndpointOptions.UseFIPSEndpoint == sdkaws.FIPSEndpointStateEnabled),
+		UseDualStack: sdkaws.Bool(oo.EndpointOptions.UseDualStackEndpoint == sdkaws.DualStackEndpointStateEnabled),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("resolve the SSO OIDC endpoint for %s: %w", region, err)
@@ -146,11 +155,10 @@ func NewClients(ctx context.Context, region string, env Environment) (*Clients, 
 	portal := sso.NewFromConfig(cfg, func(o *sso.Options) {
 		o.HTTPClient = httpClient
 		o.Retryer = sdkaws.NopRetryer{}
-		if u := env.endpoint("SSO"); u != "" {
-			o.BaseEndpoint = sdkaws.String(u)
-		}
+		o.BaseEndpoint, o.EndpointOptions.UseFIPSEndpoint, o.EndpointOptions.UseDualStackEndpoint =
+			env.endpointFor("SSO", o.BaseEndpoint, o.EndpointOptions.UseFIPSEndpoint, o.EndpointOptions.UseDualStackEndpoint)
 	})
-	return &Clients{OIDC: oidc, Portal: portal, HTTP: httpClient, OIDCEndpoint: endpoint.URI.String()}, nil
+	return &Clients{OIDC: oidc, Portal: portal, HTTP: httpClient, OIDCEndpoint: endpoint.URI.String(), Config: cfg}, nil
 }
 
 // lazyClients builds a session's SDK clients at its first request
@@ -281,7 +289,18 @@ func loadConfig(ctx context.Context, region string, env Environment) (sdkaws.Con
 		cfg, err = *sdkaws.NewConfig(), nil
 		cfg.Region = region
 	}
-	return cfg, err
+	if err != nil {
+		return cfg, err
+	}
+	// The SDK reads AWS_USE_FIPS_ENDPOINT and AWS_USE_DUALSTACK_ENDPOINT
+	// from the process, and env may be an overlay of it: the variant is
+	// resolved here and pinned for every client built from cfg.
+	v, err := endpointVariant(ctx, cfg, env)
+	if err != nil {
+		return cfg, err
+	}
+	pinVariant(&cfg, v)
+	return cfg, nil
 }
 
 // profileUnusable reports whether err is the SDK refusing the profile

@@ -53,6 +53,8 @@ func ValidateStartURL(u string) error {
 type ConfigFile struct {
 	Path     string
 	sessions []Session // in file order: sso-sessions, then legacy start URLs
+	profiles map[string]profileSection
+	chains   []Chain // profiles assuming a role from an SSO role, by name
 }
 
 // iniOptions read the AWS config format: nested values (s3 = …), '#' only
@@ -119,6 +121,13 @@ func LoadConfig(path string) (*ConfigFile, error) {
 			cf.sessions = append(cf.sessions, s)
 		}
 	}
+	cf.profiles = map[string]profileSection{}
+	for _, sec := range f.Sections() {
+		if p, ok := readProfileSection(sec); ok {
+			cf.profiles[p.name] = p
+		}
+	}
+	cf.resolveChains(cf.profiles)
 	return cf, nil
 }
 

@@ -15,7 +15,7 @@ import (
 )
 
 // regionPattern matches AWS region names such as eu-west-1 or us-gov-east-1.
-var regionPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`) })
+var regionPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z]+(-[a-z]+)+-[0-9]+$`) })
 
 // ValidateRegion checks that r looks like an AWS region name.
 func ValidateRegion(r string) error {

@@ -53,7 +53,8 @@ func TestAddSSOSessionCreatesTheFile(t *testing.T) {
 
 func TestValidateRegionAndSessionName(t *testing.T) {
 	t.Parallel()
-	for _, r := range []string{"us-east-1", "eu-central-2", "us-gov-west-1", "cn-north-1", "ap-southeast-5"} {
+	for _, r := range []string{"us-east-1", "eu-central-2", "us-gov-west-1", "cn-north-1", "ap-southeast-5",
+		"eusc-de-east-1", "us-iso-east-1", "us-isob-east-1", "eu-isoe-west-1", "us-isof-south-1"} {
 		if err := ValidateRegion(r); err != nil {
 			t.Errorf("%s: %v", r, err)
 		}

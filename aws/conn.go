@@ -24,6 +24,8 @@ type Conn struct {
 	HTTP  func(context.Context) (*http.Client, error)
 	Now   func() time.Time
 	creds credentialStore
+	// clients builds the SDK clients; nil in tests with fakes.
+	clients *lazyClients
 }
 
 // Connect builds a Conn for the session; its SDK clients for the
@@ -37,6 +39,7 @@ func Connect(s Session, env Environment) *Conn {
 		Pacer:   NewPacer(),
 		Cache:   env.Paths.CatalogueCache(),
 		HTTP:    clients.httpClient,
+		clients: clients,
 	}
 }
 

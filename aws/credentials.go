@@ -35,10 +35,7 @@ type credentialStore struct {
 // expire. They are never written to disk.
 func (c *Conn) RoleCredentials(ctx context.Context, accountID, role string) (RoleCredentials, error) {
 	key := accountID + "/" + role
-	c.creds.mu.Lock()
-	cached, ok := c.creds.byKey[key]
-	c.creds.mu.Unlock()
-	if ok && cached.Expiration.Sub(c.now()) > credentialMargin {
+	if cached, ok := c.creds.get(key, c.now()); ok {
 		return cached, nil
 	}
 	var out *sso.GetRoleCredentialsOutput
@@ -68,11 +65,24 @@ func (c *Conn) RoleCredentials(ctx context.Context, accountID, role string) (Rol
 		SessionToken:    sdkaws.ToString(rc.SessionToken),
 		Expiration:      time.UnixMilli(rc.Expiration).UTC(),
 	}
-	c.creds.mu.Lock()
-	if c.creds.byKey == nil {
-		c.creds.byKey = map[string]RoleCredentials{}
-	}
-	c.creds.byKey[key] = creds
-	c.creds.mu.Unlock()
+	c.creds.put(key, creds)
 	return creds, nil
+}
+
+// get is the credentials kept under key, unless they are within
+// credentialMargin of expiring.
+func (s *credentialStore) get(key string, now time.Time) (RoleCredentials, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, ok := s.byKey[key]
+	return c, ok && c.Expiration.Sub(now) > credentialMargin
+}
+
+func (s *credentialStore) put(key string, c RoleCredentials) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.byKey == nil {
+		s.byKey = map[string]RoleCredentials{}
+	}
+	s.byKey[key] = c
 }

@@ -19,40 +19,32 @@ import (
 // for a sign-in token (getSigninToken), then open a login URL carrying it.
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_enable-console-custom-url.html
 
-// Partition is the part of a console sign-in that differs between AWS
-// partitions.
-type Partition struct {
-	SigninHost  string // signin.aws.amazon.com
-	ConsoleHost string // console.aws.amazon.com (regional hosts prefix it)
-}
-
-// PartitionOf picks the partition from a region name.
-func PartitionOf(region string) Partition {
-	switch {
-	case strings.HasPrefix(region, "cn-"):
-		return Partition{SigninHost: "signin.amazonaws.cn", ConsoleHost: "console.amazonaws.cn"}
-	case strings.HasPrefix(region, "us-gov-"):
-		return Partition{SigninHost: "signin.amazonaws-us-gov.com", ConsoleHost: "console.amazonaws-us-gov.com"}
-	default:
-		return Partition{SigninHost: "signin.aws.amazon.com", ConsoleHost: "console.aws.amazon.com"}
-	}
-}
+// The partition's hosts (PartitionOf) are in partition.go.
 
 // FederationEndpoint is the region's partition's federation URL, unless
-// override (SSOPICK_FEDERATION_ENDPOINT) names another.
+// override (SSOPICK_FEDERATION_ENDPOINT) names another; "" in a partition
+// without console sign-in (see Partition.ConsoleSupported).
 func FederationEndpoint(region, override string) string {
 	if override != "" {
 		return override
 	}
-	return "https://" + PartitionOf(region).SigninHost + "/federation"
+	p := PartitionOf(region)
+	if p.SigninHost == "" {
+		return ""
+	}
+	return "https://" + p.SigninHost + "/federation"
 }
 
-// ConsoleHome is the console's home page in region.
+// ConsoleHome is the console's home page in region; "" in a partition
+// without a console (see Partition.ConsoleSupported).
 func ConsoleHome(region string) string {
 	p := PartitionOf(region)
+	if p.ConsoleHost == "" {
+		return ""
+	}
 	host := p.ConsoleHost
-	if p.ConsoleHost == "console.aws.amazon.com" {
-		host = region + "." + host // the aws partition has regional console hosts
+	if p.RegionalConsole {
+		host = region + "." + host
 	}
 	return "https://" + host + "/console/home?region=" + url.QueryEscape(region)
 }
@@ -63,10 +55,14 @@ var servicePattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCo
 // URL that must be on the partition's console; else service's home page
 // (s3, ec2, …); else the console home.
 func ConsoleDestination(region, service, destination string) (string, error) {
+	p := PartitionOf(region)
+	if err := p.ConsoleSupported(); err != nil {
+		return "", err
+	}
 	switch {
 	case destination != "":
 		u, err := url.Parse(destination)
-		host := PartitionOf(region).ConsoleHost
+		host := p.ConsoleHost
 		if err != nil || u.Scheme != "https" || (u.Host != host && !strings.HasSuffix(u.Host, "."+host)) {
 			return "", fmt.Errorf("--destination must be an https URL on %s", host)
 		}
@@ -80,13 +76,25 @@ func ConsoleDestination(region, service, destination string) (string, error) {
 	return ConsoleHome(region), nil
 }
 
-// LogoutURL is the console's sign-out, beside the federation endpoint.
-func LogoutURL(federationEndpoint string) string {
+// LogoutURL is the console's sign-out on the sign-in host of
+// federationEndpoint (the partition's, or SSOPICK_FEDERATION_ENDPOINT's),
+// sending the browser on to redirectURI when it is set. Opened as a
+// top-level page (not in a frame), the sign-out is a first-party request
+// that carries the console's session cookie; with the federation login
+// URL as redirectURI, the browser then signs in afresh as the new role.
+// The sign-out sends browsers only to AWS hosts; a login URL from
+// LoginURL on the same endpoint is one. The URL holds whatever secret
+// redirectURI holds.
+func LogoutURL(federationEndpoint, redirectURI string) string {
 	u, err := url.Parse(federationEndpoint)
-	if err != nil {
+	if err != nil || u.Scheme == "" || u.Host == "" {
 		return ""
 	}
-	u.Path, u.RawQuery = "/oauth", "Action=logout"
+	q := url.Values{"Action": {"logout"}}
+	if redirectURI != "" {
+		q.Set("redirect_uri", redirectURI)
+	}
+	u.Path, u.RawPath, u.RawQuery, u.Fragment = "/oauth", "", q.Encode(), ""
 	return u.String()
 }
 
@@ -143,6 +151,11 @@ type ConsoleRequest struct {
 func ConsoleURL(ctx context.Context, client *http.Client, r ConsoleRequest) (string, error) {
 	if client == nil {
 		client = &http.Client{Timeout: requestTimeout}
+	}
+	if r.Endpoint == "" || r.Destination == "" {
+		if err := PartitionOf(r.Region).ConsoleSupported(); err != nil {
+			return "", err
+		}
 	}
 	if r.Endpoint == "" {
 		r.Endpoint = FederationEndpoint(r.Region, "")

@@ -78,7 +78,37 @@ func TestConsoleDestinationAndLogoutURL(t *testing.T) {
 			t.Errorf("ConsoleDestination(%q, %q, %q) = %q, %v", tc.region, tc.service, tc.destination, got, err)
 		}
 	}
-	if got := LogoutURL("https://signin.aws.amazon.com/federation"); got != "https://signin.aws.amazon.com/oauth?Action=logout" {
+	if got := LogoutURL("https://signin.aws.amazon.com/federation", ""); got != "https://signin.aws.amazon.com/oauth?Action=logout" {
 		t.Errorf("LogoutURL = %q", got)
+	}
+}
+
+func TestLogoutURLGoesOnToTheSignIn(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ region, override, host string }{
+		{"eu-west-1", "", "signin.aws.amazon.com"},
+		{"cn-north-1", "", "signin.amazonaws.cn"},
+		{"us-gov-west-1", "", "signin.amazonaws-us-gov.com"},
+		// SSOPICK_FEDERATION_ENDPOINT moves the sign-out with the sign-in.
+		{"eu-west-1", "http://localhost:8123/federation", "localhost:8123"},
+	} {
+		endpoint := FederationEndpoint(tc.region, tc.override)
+		login := LoginURL(endpoint, "ssopick", ConsoleHome(tc.region), "TOKEN&x=1")
+		raw := LogoutURL(endpoint, login)
+		u, err := url.Parse(raw)
+		if err != nil {
+			t.Fatalf("LogoutURL(%q) = %q: %v", endpoint, raw, err)
+		}
+		q := u.Query()
+		if u.Host != tc.host || u.Path != "/oauth" || q.Get("Action") != "logout" || q.Get("redirect_uri") != login || len(q) != 2 {
+			t.Errorf("LogoutURL(%q, login) = %q", endpoint, raw)
+		}
+		// The login URL's own parameters stay inside redirect_uri.
+		if q.Get("SigninToken") != "" || strings.Count(raw, "?") != 1 {
+			t.Errorf("the login URL leaks out of redirect_uri: %q", raw)
+		}
+	}
+	if got := LogoutURL("not a url", "x"); got != "" {
+		t.Errorf("LogoutURL of a bad endpoint = %q", got)
 	}
 }

@@ -54,16 +54,17 @@ type SkippedProfile struct {
 // of the ssopick a process-style profile runs (it is quoted here). Rows
 // whose name is already taken outside the block (taken), and rows whose
 // values would not read back the same in every AWS tool, are left out and
-// returned with the reason. The error is for a program path no
-// credential_process line can hold.
+// returned with the reason. regionOf is the region a row's profile sets
+// (its account's preferred one); nil, or "" for a row, is the SSO region.
+// The error is for a program path no credential_process line can hold.
 //
 // Every profile name in the block is unique (botocore refuses a config
 // with a section twice, and with it every aws command): see profileNames.
-func ProfilesBlock(rows []Row, sessions map[string]Session, style ProfileStyle, program string, taken map[string]bool) ([]byte, []SkippedProfile, error) {
-	return profilesBlock(runtime.GOOS, rows, sessions, style, program, taken)
+func ProfilesBlock(rows []Row, sessions map[string]Session, style ProfileStyle, program string, taken map[string]bool, regionOf func(Row) string) ([]byte, []SkippedProfile, error) {
+	return profilesBlock(runtime.GOOS, rows, sessions, style, program, taken, regionOf)
 }
 
-func profilesBlock(goos string, rows []Row, sessions map[string]Session, style ProfileStyle, program string, taken map[string]bool) ([]byte, []SkippedProfile, error) {
+func profilesBlock(goos string, rows []Row, sessions map[string]Session, style ProfileStyle, program string, taken map[string]bool, regionOf func(Row) string) ([]byte, []SkippedProfile, error) {
 	var prog string
 	if style == StyleProcess {
 		var err error
@@ -85,7 +86,11 @@ func profilesBlock(goos string, rows []Row, sessions map[string]Session, style P
 		ok      []profile
 	)
 	for _, r := range rows {
-		body, why := profileBody(goos, r, sessions, style, prog)
+		region := ""
+		if regionOf != nil {
+			region = regionOf(r)
+		}
+		body, why := profileBody(goos, r, sessions, style, prog, region)
 		if why != "" {
 			skipped = append(skipped, SkippedProfile{Name: ProfileName(r), Reason: why})
 			continue
@@ -111,16 +116,22 @@ func profilesBlock(goos string, rows []Row, sessions map[string]Session, style P
 }
 
 // profileBody is the text of a row's profile after its header, or why the
-// row cannot have one. Account names never reach values; session names,
-// start URLs, regions, account ids and role names do, and each must read
-// back unchanged (iniValueProblem).
-func profileBody(goos string, r Row, sessions map[string]Session, style ProfileStyle, prog string) (string, string) {
+// row cannot have one; region is the profile's region, "" for the SSO
+// region. Account names never reach values; session names, start URLs,
+// regions, account ids and role names do, and each must read back
+// unchanged (iniValueProblem).
+func profileBody(goos string, r Row, sessions map[string]Session, style ProfileStyle, prog, region string) (string, string) {
 	s, found := sessions[r.Session]
 	if !found {
 		return "", fmt.Sprintf("its SSO session %q is not in the configuration", r.Session)
 	}
 	type field struct{ what, v string }
 	fields := []field{{"account id", r.AccountID}, {"role name", r.RoleName}, {"region", s.Region}}
+	if region == "" {
+		region = s.Region
+	} else {
+		fields = append(fields, field{"preferred region", region})
+	}
 	if s.Name != "" {
 		fields = append(fields, field{"SSO session name", s.Name})
 	} else {
@@ -160,7 +171,7 @@ func profileBody(goos string, r Row, sessions map[string]Session, style ProfileS
 		}
 		fmt.Fprintf(&b, "sso_account_id = %s\nsso_role_name = %s\n", r.AccountID, r.RoleName)
 	}
-	fmt.Fprintf(&b, "region = %s\n", s.Region)
+	fmt.Fprintf(&b, "region = %s\n", region)
 	return b.String(), ""
 }
 

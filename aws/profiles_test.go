@@ -87,7 +87,7 @@ func TestProfilesBlockHasEachSectionOnce(t *testing.T) {
 	t.Parallel()
 	for _, style := range []ProfileStyle{StyleSSO, StyleProcess} {
 		block, skipped, err := ProfilesBlock(collidingRows(), twoSessions(), style, "/usr/local/bin/ssopick",
-			map[string]bool{"prod.Admin.444444444444": true})
+			map[string]bool{"prod.Admin.444444444444": true}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -111,7 +111,7 @@ func TestProfilesBlockHasEachSectionOnce(t *testing.T) {
 func TestDamagedBlockChangesNothing(t *testing.T) {
 	t.Parallel()
 	mine := "[profile mine]\nregion = eu-west-1\n"
-	block, _, _ := ProfilesBlock(collidingRows()[:1], twoSessions(), StyleSSO, "", nil)
+	block, _, _ := ProfilesBlock(collidingRows()[:1], twoSessions(), StyleSSO, "", nil, nil)
 	lostEnd := strings.TrimSuffix(string(block), profilesEnd+"\n")
 	for name, tc := range map[string]struct{ config, want string }{
 		"lost END":        {mine + "\n" + lostEnd + "\n" + mine, "restore the \"# END ssopick profiles\" line"},
@@ -150,11 +150,11 @@ func TestBlockIsReplacedInPlace(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "config")
 	head, tail := "[default]\nregion = eu-west-1\n", "\n[profile mine]\nregion = ap-south-1\n\n[profile \"quoted\"]\n"
-	first, _, _ := ProfilesBlock(collidingRows()[:2], twoSessions(), StyleSSO, "", nil)
+	first, _, _ := ProfilesBlock(collidingRows()[:2], twoSessions(), StyleSSO, "", nil, nil)
 	if err := os.WriteFile(path, []byte(head+"\n"+string(first)+tail), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	second, _, _ := ProfilesBlock(collidingRows()[2:4], twoSessions(), StyleSSO, "", nil)
+	second, _, _ := ProfilesBlock(collidingRows()[2:4], twoSessions(), StyleSSO, "", nil, nil)
 	if changed, err := WriteProfilesBlock(path, second); err != nil || !changed {
 		t.Fatal(changed, err)
 	}
@@ -193,7 +193,7 @@ func TestSymlinkedConfigIsWrittenThrough(t *testing.T) {
 	if err := os.Symlink("config.link", link); err != nil {
 		t.Fatal(err)
 	}
-	block, _, _ := ProfilesBlock(collidingRows()[:2], twoSessions(), StyleSSO, "", nil)
+	block, _, _ := ProfilesBlock(collidingRows()[:2], twoSessions(), StyleSSO, "", nil, nil)
 	if _, err := WriteProfilesBlock(link, block); err != nil {
 		t.Fatal(err)
 	}
@@ -245,7 +245,7 @@ func TestConfigModeIsKeptButNeverLoosened(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("no Unix modes")
 	}
-	block, _, _ := ProfilesBlock(collidingRows()[:1], twoSessions(), StyleSSO, "", nil)
+	block, _, _ := ProfilesBlock(collidingRows()[:1], twoSessions(), StyleSSO, "", nil, nil)
 	for before, want := range map[os.FileMode]os.FileMode{0o644: 0o644, 0o600: 0o600, 0o640: 0o640, 0o666: 0o644, 0o664: 0o644, 0o755: 0o644} {
 		t.Run(fmt.Sprintf("%o", before), func(t *testing.T) {
 			t.Parallel()
@@ -402,7 +402,7 @@ func TestProcessProfileQuotesTheProgram(t *testing.T) {
 		{AccountID: "111111111111", AccountName: "a", RoleName: "Admin", Session: "acme"},
 		{AccountID: "222222222222", AccountName: "b", RoleName: "Admin", Session: "my org"},
 	}
-	block, skipped, err := profilesBlock("linux", rows, sessions, StyleProcess, "/opt/my tools/ssopick", nil)
+	block, skipped, err := profilesBlock("linux", rows, sessions, StyleProcess, "/opt/my tools/ssopick", nil, nil)
 	if err != nil || len(skipped) != 0 {
 		t.Fatal(err, skipped)
 	}
@@ -416,7 +416,7 @@ func TestProcessProfileQuotesTheProgram(t *testing.T) {
 	}
 	// On Windows a quoted program and a quoted last argument would make a
 	// value wrapped in quotes, which the Go SDK strips: that row is left out.
-	block, skipped, err = profilesBlock("windows", rows, sessions, StyleProcess, `C:\Program Files\ssopick\ssopick.exe`, nil)
+	block, skipped, err = profilesBlock("windows", rows, sessions, StyleProcess, `C:\Program Files\ssopick\ssopick.exe`, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -424,7 +424,7 @@ func TestProcessProfileQuotesTheProgram(t *testing.T) {
 		len(skipped) != 1 || skipped[0].Name != "b.Admin" || !strings.Contains(skipped[0].Reason, "quotes") {
 		t.Errorf("windows: skipped %+v\n%s", skipped, block)
 	}
-	if _, _, err := profilesBlock("linux", rows, sessions, StyleProcess, "/opt/bad\npath/ssopick", nil); err == nil || !strings.Contains(err.Error(), "--style sso") {
+	if _, _, err := profilesBlock("linux", rows, sessions, StyleProcess, "/opt/bad\npath/ssopick", nil, nil); err == nil || !strings.Contains(err.Error(), "--style sso") {
 		t.Errorf("a program path with a line break: %v", err)
 	}
 }
@@ -448,7 +448,7 @@ func TestValuesThatWouldBreakTheINIAreLeftOut(t *testing.T) {
 		{AccountID: "666666666666", AccountName: "lost", RoleName: "Admin", Session: "gone"},
 	}
 	for _, style := range []ProfileStyle{StyleSSO, StyleProcess} {
-		block, skipped, err := profilesBlock("linux", rows, sessions, style, "/usr/bin/ssopick", nil)
+		block, skipped, err := profilesBlock("linux", rows, sessions, style, "/usr/bin/ssopick", nil, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -15,6 +15,10 @@ import (
 // and nowhere else.
 type Sessions struct {
 	Conns []*Conn
+	// Config is the AWS config the sessions come from: its chained
+	// profiles' rows join the list of the session each starts from, and
+	// FindProfile reads it. Nil: no profiles.
+	Config *ConfigFile
 	// SignIn signs a session in with the person, on the terminal; nil
 	// where nobody can answer (scripts, credential_process). A call that
 	// needed the sign-in runs once more after it.
@@ -96,7 +100,24 @@ func (s *Sessions) Rows(ctx context.Context, o ListOptions) ([]Row, error) {
 	if err != nil {
 		return nil, err
 	}
-	return mergeRows(cats), nil
+	rows, _ := WithChains(mergeRows(cats), nil, s.chains(), sessionsOf(cats))
+	return rows, nil
+}
+
+func (s *Sessions) chains() []Chain {
+	if s.Config == nil {
+		return nil
+	}
+	return s.Config.Chains()
+}
+
+// sessionsOf are the session labels of cats.
+func sessionsOf(cats []*Catalogue) []string {
+	labels := make([]string, len(cats))
+	for i, c := range cats {
+		labels[i] = c.Session
+	}
+	return labels
 }
 
 // RowsAndTexts are Rows and their SearchText, for matching. With one
@@ -110,9 +131,10 @@ func (s *Sessions) RowsAndTexts(ctx context.Context, o ListOptions) ([]Row, []st
 		return nil, nil, err
 	}
 	if len(cats) == 1 {
-		return cats[0].Rows, cats[0].SearchTexts(), nil
+		rows, texts := WithChains(cats[0].Rows, cats[0].SearchTexts(), s.chains(), sessionsOf(cats))
+		return rows, texts, nil
 	}
-	rows := mergeRows(cats)
+	rows, _ := WithChains(mergeRows(cats), nil, s.chains(), sessionsOf(cats))
 	return rows, SearchTexts(rows), nil
 }
 
@@ -377,11 +399,18 @@ func AccountRows(rows []Row, account string) ([]Row, error) {
 // Credentials fetches the chosen role's keys, signing in first where
 // SignIn allows.
 func (s *Sessions) Credentials(ctx context.Context, ch Choice) (creds RoleCredentials, err error) {
+	from := ch.Row
+	if ch.Row.Chain != nil {
+		from = ch.Row.Chain.From
+	}
 	err = withSignIn(ctx, ch.Conn, s.SignIn, func() (err error) {
-		creds, err = ch.Conn.RoleCredentials(ctx, ch.Row.AccountID, ch.Row.RoleName)
+		creds, err = ch.Conn.RoleCredentials(ctx, from.AccountID, from.RoleName)
 		return err
 	})
-	return creds, err
+	if err != nil || ch.Row.Chain == nil {
+		return creds, err
+	}
+	return ch.Conn.ChainCredentials(ctx, ch.Row.Chain, creds)
 }
 
 // withSignIn runs call; when it needs a sign-in and signIn is given, it

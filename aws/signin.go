@@ -470,9 +470,13 @@ func callbackHandler(state string, results chan<- callbackResult) http.Handler {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		if res.err != nil {
 			w.WriteHeader(http.StatusBadRequest)
-			fmt.Fprintf(w, "<!doctype html><title>ssopick</title><h1>Sign-in failed</h1><p>Return to your terminal.</p>")
+			fmt.Fprint(w, callbackPage("Sign-in failed",
+				"ssopick could not take this sign-in; your terminal says why. You can close this tab.",
+				"To try again, run <code>ssopick login</code> in your terminal."))
 		} else {
-			fmt.Fprintf(w, "<!doctype html><title>ssopick</title><h1>Signed in</h1><p>ssopick is signed in. You can close this tab.</p>")
+			fmt.Fprint(w, callbackPage("Signed in",
+				"ssopick has your sign-in and is finishing it in your terminal. You can close this tab.",
+				"If your terminal does not say you are signed in (ssopick was stopped, or is no longer waiting), run <code>ssopick login</code> there again."))
 		}
 		select {
 		case results <- res:
@@ -480,6 +484,15 @@ func callbackHandler(state string, results chan<- callbackResult) http.Handler {
 		}
 	})
 	return mux
+}
+
+// callbackPage is the page the browser shows at the end of the sign-in;
+// its texts are ssopick's own (HTML), never the service's.
+func callbackPage(title, text, next string) string {
+	return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>ssopick: ` + title + `</title>
+<style>body{font-family:system-ui,sans-serif;max-width:40em;margin:4em auto}</style></head>
+<body><h1>` + title + `</h1><p>` + text + `</p><p>` + next + `</p></body></html>
+`
 }
 
 // store saves a fresh token with its registration and returns it.

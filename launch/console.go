@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
-	"html/template"
 	"net"
 	"net/http"
 	"net/url"
@@ -24,16 +23,19 @@ type OneShot struct {
 	srv    *http.Server
 }
 
-// ServeOnce starts a one-shot redirect to target on 127.0.0.1. With
-// logoutFirst set, the page first signs the browser out of the console at
-// logoutURL, so the new sign-in replaces the old session.
-func ServeOnce(target, logoutURL string) (*OneShot, error) {
+// ServeOnce starts a one-shot redirect (302) to target on 127.0.0.1. The
+// target may be the console's sign-in or, to switch accounts, its
+// sign-out with the sign-in as redirect_uri (aws.LogoutURL): either way the
+// browser goes there as a top-level navigation, so the console's cookies
+// go with it.
+func ServeOnce(target string) (*OneShot, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, fmt.Errorf("listen on loopback for the browser: %w", err)
 	}
 	secret := make([]byte, 16)
 	if _, err := rand.Read(secret); err != nil {
+		ln.Close()
 		return nil, err
 	}
 	path := "/" + hex.EncodeToString(secret)
@@ -48,37 +50,19 @@ func ServeOnce(target, logoutURL string) (*OneShot, error) {
 		first := !used
 		used = true
 		mu.Unlock()
-		if !first {
-			http.Error(w, "This link has been used; ask ssopick for a new one.", http.StatusGone)
-			return
-		}
 		w.Header().Set("Cache-Control", "no-store")
 		w.Header().Set("Referrer-Policy", "no-referrer")
-		if logoutURL == "" {
-			http.Redirect(w, r, target, http.StatusFound)
-		} else {
-			w.Header().Set("Content-Type", "text/html; charset=utf-8")
-			_ = logoutThenGo().Execute(w, struct{ Logout, Target string }{logoutURL, target})
+		if !first {
+			http.Error(w, "This one-time link to the AWS console has been used. Run ssopick console again for a new one.", http.StatusGone)
+			return
 		}
+		http.Redirect(w, r, target, http.StatusFound)
 		close(o.served)
 	})
 	o.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = o.srv.Serve(ln) }()
 	return o, nil
 }
-
-// logoutThenGo loads the console's sign-out, then continues to the
-// sign-in. The console sets its cookies per browser, so signing out first
-// is how one browser switches accounts.
-var logoutThenGo = sync.OnceValue(func() *template.Template {
-	return template.Must(template.New("go").Parse(`<!doctype html>
-<title>ssopick</title>
-<p>Signing out of the previous console session…</p>
-<iframe src="{{.Logout}}" style="display:none" referrerpolicy="no-referrer"></iframe>
-<script>setTimeout(function(){ window.location.replace({{.Target}}); }, 1500);</script>
-<noscript><a href="{{.Target}}">Continue to the AWS console</a></noscript>
-`))
-})
 
 // Wait blocks until the browser has fetched the URL, ctx ends, or timeout
 // passes, then stops serving.

@@ -22,21 +22,36 @@ type Stats struct {
 	Refreshes int `json:"refreshes"`
 	// ConsoleLogins lists every successful Action=login, oldest first.
 	ConsoleLogins []ConsoleLogin `json:"consoleLogins"`
-	// ConsoleLogouts counts visits to the console's sign-out.
-	ConsoleLogouts int `json:"consoleLogouts"`
+	// ConsoleLogouts lists every sign-out from the console
+	// (/oauth?Action=logout), oldest first, with the session cookie the
+	// browser carried to it.
+	ConsoleLogouts []ConsoleLogout `json:"consoleLogouts"`
 }
 
 // ConsoleLogin is one sign-in to the (emulated) AWS console.
 type ConsoleLogin struct {
-	AccountID   string    `json:"accountId"`
-	RoleName    string    `json:"roleName"`
-	Issuer      string    `json:"issuer"`
-	Destination string    `json:"destination"`
-	At          time.Time `json:"at"`
+	AccountID   string `json:"accountId"`
+	RoleName    string `json:"roleName"`
+	Issuer      string `json:"issuer"`
+	Destination string `json:"destination"`
+	// PriorSession is the console session cookie the browser still sent
+	// with this sign-in ("ACCOUNT/ROLE" of the session it was in), "" when
+	// it sent none: a browser that signed out first sends none.
+	PriorSession string    `json:"priorSession"`
+	At           time.Time `json:"at"`
+}
+
+// ConsoleLogout is one sign-out from the (emulated) AWS console.
+type ConsoleLogout struct {
+	// CookieSession is the console session cookie the browser sent to the
+	// sign-out ("ACCOUNT/ROLE"), "" when it sent none: then nothing was
+	// signed out.
+	CookieSession string    `json:"cookieSession"`
+	At            time.Time `json:"at"`
 }
 
 func newStats() Stats {
-	return Stats{Calls: map[string]int{}, ConsoleLogins: []ConsoleLogin{}}
+	return Stats{Calls: map[string]int{}, ConsoleLogins: []ConsoleLogin{}, ConsoleLogouts: []ConsoleLogout{}}
 }
 
 // Stats returns a copy of the counters.
@@ -46,6 +61,7 @@ func (s *Sandbox) Stats() Stats {
 	st := s.stats
 	st.Calls = maps.Clone(s.stats.Calls)
 	st.ConsoleLogins = slices.Clone(s.stats.ConsoleLogins)
+	st.ConsoleLogouts = slices.Clone(s.stats.ConsoleLogouts)
 	return st
 }
 

@@ -49,6 +49,7 @@ func (a Action) String() string {
 type Result struct {
 	Row    aws.Row
 	Action Action
+	Query  string // the query when the row was chosen
 }
 
 // Browser opens URLs for the sign-in.
@@ -59,7 +60,10 @@ type Browser interface {
 
 // Options configure the app.
 type Options struct {
-	Sources    []Source
+	Sources []Source
+	// Chains are the config's chained profiles, shown as rows of the
+	// session each starts from.
+	Chains     []aws.Chain
 	Query      string
 	Mode       Mode
 	MaxAge     time.Duration // refresh catalogues older than this
@@ -447,6 +451,10 @@ func (m *Model) onFetched(msg fetchDoneMsg) tea.Cmd {
 // mergeRows puts every session's rows into the picker, keeping the query
 // and the selected row.
 func (m *Model) mergeRows() {
+	labels := make([]string, len(m.sessions))
+	for i, s := range m.sessions {
+		labels[i] = s.src.Label()
+	}
 	if len(m.sessions) == 1 {
 		// No copy: a cached list is sorted already; rows arriving during
 		// a first listing are sorted in place.
@@ -457,7 +465,8 @@ func (m *Model) mergeRows() {
 		} else if s.cat != nil {
 			texts = s.cat.SearchTexts() // read from the cache file, not made
 		}
-		m.picker.setRows(s.rows, texts)
+		rows, texts := aws.WithChains(s.rows, texts, m.opts.Chains, labels)
+		m.picker.setRows(rows, texts)
 		return
 	}
 	var all []aws.Row
@@ -465,6 +474,7 @@ func (m *Model) mergeRows() {
 		all = append(all, s.rows...)
 	}
 	aws.SortRows(all)
+	all, _ = aws.WithChains(all, nil, m.opts.Chains, labels)
 	m.picker.setRows(all, nil)
 }
 
@@ -521,7 +531,7 @@ func (m *Model) chooseRow(row aws.Row) tea.Cmd {
 }
 
 func (m *Model) finish(row aws.Row, a Action) tea.Cmd {
-	m.result = Result{Row: row, Action: a}
+	m.result = Result{Row: row, Action: a, Query: m.query.Value()}
 	return m.quit()
 }
 

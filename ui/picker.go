@@ -69,7 +69,7 @@ func (p *picker) setRows(rows []aws.Row, texts []string) {
 	for _, r := range rows {
 		p.natural.name = max(p.natural.name, cellWidth(Visible(r.AccountName)))
 		p.natural.role = max(p.natural.role, cellWidth(Visible(r.RoleName)))
-		p.natural.email = max(p.natural.email, cellWidth(Visible(r.Email)))
+		p.natural.email = max(p.natural.email, cellWidth(Visible(r.Detail())))
 		p.natural.session = max(p.natural.session, cellWidth(Visible(r.Session)))
 		seen[r.Session] = true
 	}
@@ -151,9 +151,22 @@ func (p *picker) refilter() {
 		// term is the same or extended.
 		candidates = p.lastMatches
 	}
-	matches := p.matcher.Match(q, candidates)
+	// A pasted ARN, account id or console URL: its account's rows (every
+	// row if it names none), ranked by the query's other words, and no
+	// narrowing from or for the next keystroke, which can make it a
+	// plain query again.
+	pasted, rest, isPaste := aws.PasteCandidates(p.rows, q)
+	if isPaste {
+		candidates = pasted
+	} else {
+		rest = q
+	}
+	matches := p.matcher.Match(rest, candidates)
 	p.lastQuery, p.lastMatches = q, nil
-	if q != "" {
+	if isPaste {
+		p.lastQuery = ""
+	}
+	if q != "" && !isPaste {
 		// The matched rows in catalogue order, for the next keystroke:
 		// marked and collected, cheaper than sorting them.
 		matched := make([]bool, len(p.rows))
@@ -390,7 +403,7 @@ func (p *picker) line(b *strings.Builder, rs rowStyles, it item, query string, c
 		{r.AccountName, cols.name, rs.base},
 		{r.AccountID, cols.id, rs.dim},
 		{r.RoleName, cols.role, rs.role},
-		{r.Email, cols.email, rs.dim},
+		{r.Detail(), cols.email, rs.dim},
 		{r.Session, cols.session, rs.dim},
 	}
 	offset, used := 0, 0
