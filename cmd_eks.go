@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -114,7 +115,7 @@ fails with one line saying to run ssopick login.`,
 }
 
 // clusterName is what EKS accepts as a cluster's name.
-var clusterName = regexp.MustCompile(`^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$`)
+var clusterName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$`) })
 
 // checkCluster refuses a missing or malformed --cluster, a usage error.
 // Whether a well-formed name is a cluster at all only the cluster can
@@ -123,18 +124,18 @@ func checkCluster(cluster string) error {
 	switch {
 	case cluster == "":
 		return &exitError{code: 2, err: errors.New("ssopick eks token needs --cluster NAME, the EKS cluster's name as `aws eks list-clusters` shows it")}
-	case !clusterName.MatchString(cluster):
+	case !clusterName().MatchString(cluster):
 		return &exitError{code: 2, err: fmt.Errorf("--cluster %q is not an EKS cluster name (up to 100 letters, digits, - and _, starting with a letter or digit); give the name `aws eks list-clusters` shows", ui.Visible(cluster))}
 	}
 	return nil
 }
 
 // regionName is what an AWS region's name looks like: a DNS label.
-var regionName = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+var regionName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`) })
 
 // checkRegion refuses a region the STS endpoint cannot be named by.
 func checkRegion(region string) error {
-	if !regionName.MatchString(region) {
+	if !regionName().MatchString(region) {
 		return fmt.Errorf("%q is not an AWS region like eu-west-1; give the cluster's region with --region", ui.Visible(region))
 	}
 	return nil

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -247,12 +248,18 @@ type assumeRoleInput struct {
 	duration                              int
 }
 
+// The patterns are compiled on first use: ssopick links the sandbox (for
+// demo), and every command would pay for them at start-up.
 var (
 	// roleArnPattern is an IAM role ARN: the role's name ends its path.
-	roleArnPattern    = regexp.MustCompile(`^arn:([a-z-]+):iam::(\d{12}):role/(?:[\x21-\x7e]*/)?([\w+=,.@-]{1,64})$`)
-	sessionPattern    = regexp.MustCompile(`^[\w+=,.@-]*$`)
-	externalIDPattern = regexp.MustCompile(`^[\w+=,.@:/-]*$`)
+	roleArnPattern    = lazyRegexp(`^arn:([a-z-]+):iam::(\d{12}):role/(?:[\x21-\x7e]*/)?([\w+=,.@-]{1,64})$`)
+	sessionPattern    = lazyRegexp(`^[\w+=,.@-]*$`)
+	externalIDPattern = lazyRegexp(`^[\w+=,.@:/-]*$`)
 )
+
+func lazyRegexp(expr string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
+}
 
 // assumeRole grants any role name in any account of the organisation: the
 // sandbox has no IAM, so every role trusts every session of the
@@ -336,20 +343,20 @@ func parseAssumeRole(p url.Values) (assumeRoleInput, *stsError) {
 	var v stsValidation
 	v.length("roleArn", p, 20, 2048)
 	v.length("roleSessionName", p, 2, 64)
-	v.pattern("roleSessionName", p, sessionPattern, `[\w+=,.@-]*`)
+	v.pattern("roleSessionName", p, sessionPattern(), `[\w+=,.@-]*`)
 	in := assumeRoleInput{roleArn: p.Get("RoleArn"), session: p.Get("RoleSessionName"), duration: chainedSessionDuration}
 	if p.Has("DurationSeconds") {
 		in.duration = v.integer("durationSeconds", p.Get("DurationSeconds"), minSessionDuration, maxSessionDuration)
 	}
 	if p.Has("ExternalId") {
 		v.length("externalId", p, 2, 1224)
-		v.pattern("externalId", p, externalIDPattern, `[\w+=,.@:\/-]*`)
+		v.pattern("externalId", p, externalIDPattern(), `[\w+=,.@:\/-]*`)
 		in.externalID = p.Get("ExternalId")
 	}
 	if err := v.err(); err != nil {
 		return in, err
 	}
-	m := roleArnPattern.FindStringSubmatch(in.roleArn)
+	m := roleArnPattern().FindStringSubmatch(in.roleArn)
 	if m == nil {
 		return in, stsValidationError(in.roleArn + " is invalid")
 	}

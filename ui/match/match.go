@@ -134,15 +134,16 @@ func (m *Matcher) Match(query string, candidates []int) []Result {
 		}
 	}
 	out := m.scan(terms, candidates)
-	// Best score first, then catalogue order: a total order, so the
-	// faster unstable sort gives what a stable one would.
-	byScore := func(a, b Result) int { return cmp.Or(cmp.Compare(b.Score, a.Score), cmp.Compare(a.Index, b.Index)) }
-	slices.SortFunc(out, byScore)
+	// Best score first, then catalogue order: scan answers in catalogue
+	// order, and a stable sort keeps it among equal scores. (An unstable
+	// sort with the index as tiebreak was slower: scores tie a lot.)
+	byScore := func(a, b Result) int { return cmp.Compare(b.Score, a.Score) }
+	slices.SortStableFunc(out, byScore)
 	head := out[:min(refineTop, len(out))]
 	for i := range head {
 		head[i].Score = refined + m.score(terms, head[i].Index, m.slabs[0])
 	}
-	slices.SortFunc(head, byScore)
+	slices.SortStableFunc(head, byScore)
 	return out
 }
 
