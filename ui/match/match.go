@@ -29,8 +29,12 @@ func init() {
 // Positions may be called from one goroutine at a time; Match spreads its
 // own work over the CPUs.
 type Matcher struct {
-	texts []util.Chars
-	slabs []*util.Slab // one per worker
+	raw []string
+	// texts are raw as fzf takes them, made at the first query: the
+	// picker's first frame has none, and 20,000 of them are 800 KB.
+	prepare sync.Once
+	texts   []util.Chars
+	slabs   []*util.Slab // one per worker
 	// terms caches each term's v1 score per row (unscored or noMatch
 	// where so), so typing a new word does not re-match the earlier ones
 	// and extending a word skips rows its shorter form did not match.
@@ -53,16 +57,24 @@ const (
 
 // New prepares texts for matching; text i is row i.
 func New(texts []string) *Matcher {
-	m := &Matcher{texts: make([]util.Chars, len(texts)), terms: map[termKey][]int32{}}
-	for i, t := range texts {
-		// fzf only reads a row's bytes: they are the string's own, not a
-		// copy, which for 20,000 rows would be 2 MB more to allocate.
-		m.texts[i] = util.ToChars(unsafe.Slice(unsafe.StringData(t), len(t)))
-	}
+	m := &Matcher{raw: texts, terms: map[termKey][]int32{}}
 	for range max(1, runtime.GOMAXPROCS(0)) {
 		m.slabs = append(m.slabs, util.MakeSlab(100*1024, 2048))
 	}
 	return m
+}
+
+// chars are the texts as fzf takes them.
+func (m *Matcher) chars() []util.Chars {
+	m.prepare.Do(func() {
+		m.texts = make([]util.Chars, len(m.raw))
+		for i, t := range m.raw {
+			// fzf only reads a row's bytes: they are the string's own,
+			// not a copy, which for 20,000 rows would be 2 MB more.
+			m.texts[i] = util.ToChars(unsafe.Slice(unsafe.StringData(t), len(t)))
+		}
+	})
+	return m.texts
 }
 
 // Result is one matching row.
@@ -115,7 +127,7 @@ func (m *Matcher) Match(query string, candidates []int) []Result {
 	terms := parse(query)
 	if len(terms) == 0 {
 		if candidates == nil {
-			out := make([]Result, len(m.texts))
+			out := make([]Result, len(m.raw))
 			for i := range out {
 				out[i].Index = i
 			}
@@ -127,8 +139,9 @@ func (m *Matcher) Match(query string, candidates []int) []Result {
 		}
 		return out
 	}
+	m.chars() // scan and score read m.texts
 	if candidates == nil {
-		candidates = make([]int, len(m.texts))
+		candidates = make([]int, len(m.raw))
 		for i := range candidates {
 			candidates[i] = i
 		}
@@ -214,7 +227,7 @@ func (m *Matcher) termScores(t term) []int32 {
 	if len(m.terms) >= maxTermCache {
 		clear(m.terms)
 	}
-	s := make([]int32, len(m.texts))
+	s := make([]int32, len(m.raw))
 	for i := range s {
 		s[i] = unscored
 	}
@@ -235,6 +248,7 @@ func (m *Matcher) score(terms []term, i int, slab *util.Slab) int {
 // Positions are the rune offsets in row i's text that query matched, for
 // highlighting; nil if it does not match.
 func (m *Matcher) Positions(query string, i int) []int {
+	m.chars()
 	var all []int
 	for _, t := range parse(query) {
 		r, pos := algo.FuzzyMatchV2(t.caseSensitive, true, true, &m.texts[i], t.pattern, true, m.slabs[0])
