@@ -98,3 +98,38 @@ func TestConsoleLinkOfAChainedProfileSignsInAsTheAssumedRole(t *testing.T) {
 		t.Errorf("console logins %+v, want Deployer in %s", logins, to.ID)
 	}
 }
+
+// credential-process with --assume answers as the assumed role, also when
+// the role it starts from is in the role cache already (the cache-only
+// path must not answer for a chain).
+func TestCredentialProcessWithAssumeIsTheAssumedRole(t *testing.T) {
+	t.Parallel()
+	needBotocore(t)
+	e, from, to := chainedEnv(t)
+	e.env = append(e.env, "SSOPICK_CREDENTIAL_STORE=agent", "XDG_RUNTIME_DIR="+t.TempDir())
+	config := filepath.Join(e.home, ".aws", "config")
+	raw, err := os.ReadFile(config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	process := func(extra string) string {
+		return ssopickBinary + " credential-process -a " + from.ID + " -r ViewOnlyAccess" + extra
+	}
+	raw = append(raw, "\n[profile plain]\nregion = eu-west-1\ncredential_process = "+process("")+
+		"\n\n[profile assumed]\nregion = eu-west-1\ncredential_process = "+process(" --assume arn:aws:iam::"+to.ID+":role/Deployer")+"\n"...)
+	if err := os.WriteFile(config, raw, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	arn := func(profile string) string {
+		out := e.run(t, "python3", "-m", "awscli", "sts", "get-caller-identity", "--profile", profile, "--output", "json")
+		var id struct{ Arn string }
+		if err := json.Unmarshal([]byte(out), &id); err != nil {
+			t.Fatalf("%s: %v\n%s", profile, err, out)
+		}
+		return id.Arn
+	}
+	arn("plain") // the SSO role's keys are in the role cache now
+	if got := arn("assumed"); !strings.Contains(got, ":assumed-role/Deployer/") || !strings.Contains(got, to.ID) {
+		t.Errorf("credential-process --assume answered as %s", got)
+	}
+}

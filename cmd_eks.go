@@ -209,36 +209,9 @@ func eksToken(ctx context.Context, f *factory, o roleFlags, cluster string, quer
 // names, and a region preference for that name), the full path finds the
 // token in the cache instead.
 func eksKeyFromCacheAlone(f *factory, o roleFlags, cluster string) (aws.EKSKey, bool) {
-	if o.Account == "" || o.Role == "" || o.Profile != "" || o.Assume != "" {
+	session, row, ok := roleWithoutConnecting(f, o)
+	if !ok {
 		return aws.EKSKey{}, false
-	}
-	sessions, err := f.sessions()
-	if err != nil || len(sessions) == 0 {
-		return aws.EKSKey{}, false
-	}
-	session, row := sessions[0], aws.Row{AccountID: o.Account, RoleName: o.Role, Session: sessions[0].Label()}
-	if !aws.IsAccountID(o.Account) || len(sessions) > 1 {
-		var rows []aws.Row
-		for _, s := range sessions {
-			cat, err := f.Paths.CatalogueCache().Load(s)
-			if err != nil {
-				return aws.EKSKey{}, false
-			}
-			rows = append(rows, cat.Rows...)
-		}
-		hit, found, err := aws.FindRow(rows, o.Account, o.Role)
-		if !found || err != nil {
-			return aws.EKSKey{}, false
-		}
-		row = hit
-		for _, s := range sessions {
-			if s.Label() == hit.Session {
-				session = s
-			}
-		}
-		if session.Label() != hit.Session {
-			return aws.EKSKey{}, false
-		}
 	}
 	ch := aws.Choice{Row: row, Conn: &aws.Conn{Session: session}}
 	return aws.EKSKeyFor(ch, regionFor(f, ch, o.Region), cluster), true

@@ -68,48 +68,59 @@ func credentialProcessCredentials(ctx context.Context, f *factory, o roleFlags) 
 }
 
 // fromCacheAlone answers from the role cache before anything is connected
-// (building the SDK clients costs more than the answer): when the role is
-// named without doubt by an account id and a single session, or by the
-// cached lists of every selected session, as Sessions.Find would name it.
-// Anything else (no cached list, an ambiguous name, a miss) is left to
-// the full path, which says what is wrong.
+// (building the SDK clients costs more than the answer), for a role
+// roleWithoutConnecting names. Anything else (no cached list, an
+// ambiguous name, a miss) is left to the full path, which says what is
+// wrong.
 func fromCacheAlone(f *factory, o roleFlags, cache aws.RoleCache, warn func(error)) (aws.RoleCredentials, string, bool) {
-	if cache == aws.NoRoleCache || o.Account == "" || o.Role == "" {
+	if cache == aws.NoRoleCache {
 		return aws.RoleCredentials{}, "", false
 	}
-	sessions, err := f.sessions()
-	if err != nil || len(sessions) == 0 {
+	session, row, ok := roleWithoutConnecting(f, o)
+	if !ok {
 		return aws.RoleCredentials{}, "", false
 	}
-	session, account := sessions[0], o.Account
-	if !aws.IsAccountID(o.Account) || len(sessions) > 1 {
-		var rows []aws.Row
-		for _, s := range sessions {
-			cat, err := f.Paths.CatalogueCache().Load(s)
-			if err != nil {
-				return aws.RoleCredentials{}, "", false
-			}
-			rows = append(rows, cat.Rows...)
-		}
-		hit, found, err := aws.FindRow(rows, o.Account, o.Role)
-		if !found || err != nil {
-			return aws.RoleCredentials{}, "", false
-		}
-		account = hit.AccountID
-		for _, s := range sessions {
-			if s.Label() == hit.Session {
-				session = s
-			}
-		}
-		if session.Label() != hit.Session {
-			return aws.RoleCredentials{}, "", false
-		}
-	}
-	creds, found, err := aws.LookupCachedRole(cache, f.Paths.TokenCache(), session, account, o.Role, time.Now())
+	creds, found, err := aws.LookupCachedRole(cache, f.Paths.TokenCache(), session, row.AccountID, row.RoleName, time.Now())
 	if err != nil {
 		warn(err)
 	}
-	return creds, account, found
+	return creds, row.AccountID, found
+}
+
+// roleWithoutConnecting is the session and row -a and -r name, when they
+// name an SSO role without doubt with nothing but files: an account id and
+// a single session, or the cached lists of every selected session, as
+// Sessions.Find would name it. --profile and --assume are left to the full
+// path (a chain is not the role it starts from).
+func roleWithoutConnecting(f *factory, o roleFlags) (aws.Session, aws.Row, bool) {
+	if o.Account == "" || o.Role == "" || o.Profile != "" || o.Assume != "" {
+		return aws.Session{}, aws.Row{}, false
+	}
+	sessions, err := f.sessions()
+	if err != nil || len(sessions) == 0 {
+		return aws.Session{}, aws.Row{}, false
+	}
+	if aws.IsAccountID(o.Account) && len(sessions) == 1 {
+		return sessions[0], aws.Row{AccountID: o.Account, RoleName: o.Role, Session: sessions[0].Label()}, true
+	}
+	var rows []aws.Row
+	for _, s := range sessions {
+		cat, err := f.Paths.CatalogueCache().Load(s)
+		if err != nil {
+			return aws.Session{}, aws.Row{}, false
+		}
+		rows = append(rows, cat.Rows...)
+	}
+	hit, found, err := aws.FindRow(rows, o.Account, o.Role)
+	if !found || err != nil {
+		return aws.Session{}, aws.Row{}, false
+	}
+	for _, s := range sessions {
+		if s.Label() == hit.Session {
+			return s, hit, true
+		}
+	}
+	return aws.Session{}, aws.Row{}, false
 }
 
 // roleCache chooses the role cache's backend for this process (see
