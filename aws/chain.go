@@ -87,13 +87,19 @@ func (c Chain) named(names map[string]string) Row {
 	return r
 }
 
-// ChainedFrom is the chain that assumes arn from the SSO role from, for
-// --assume.
+// ChainedFrom is the chain that assumes arn from the role from, for
+// --assume: a hop more when from is a chain already.
 func ChainedFrom(from Row, arn string) (Row, error) {
 	if _, _, err := ParseRoleARN(arn); err != nil {
 		return Row{}, fmt.Errorf("--assume: %w", err)
 	}
-	return (&Chain{From: from, Hops: []Hop{{RoleARN: arn}}}).Row(), nil
+	chain := Chain{From: from}
+	if from.Chain != nil {
+		chain = *from.Chain
+		chain.Hops = slices.Clone(chain.Hops)
+	}
+	chain.Hops = append(chain.Hops, Hop{RoleARN: arn})
+	return chain.Row(), nil
 }
 
 // profileSection is what ssopick reads of a [profile NAME] section.
@@ -193,9 +199,11 @@ func (p profileSection) hop() (Hop, error) {
 	}
 	h := Hop{RoleARN: p.roleARN, SessionName: p.sessionName, ExternalID: p.externalID}
 	if p.duration != "" {
+		// Every hop is assumed from a role session (the SSO role's
+		// first), and STS gives chained sessions an hour at most.
 		secs, err := strconv.Atoi(p.duration)
-		if err != nil || secs < 900 || secs > 43200 {
-			return Hop{}, fmt.Errorf("the profile %q: duration_seconds %q is not a number of seconds from 900 to 43200", p.name, p.duration)
+		if err != nil || secs < 900 || secs > 3600 {
+			return Hop{}, fmt.Errorf("the profile %q: duration_seconds %q is not a number of seconds from 900 to 3600 (STS gives a role assumed from another role an hour at most)", p.name, p.duration)
 		}
 		h.Duration = time.Duration(secs) * time.Second
 	}
@@ -295,9 +303,11 @@ func WithChains(rows []Row, texts []string, chains []Chain, sessions []string) (
 // SSO role's credentials, reusing what this process assumed before until
 // near its expiry, as RoleCredentials does.
 func (c *Conn) ChainCredentials(ctx context.Context, ch *Chain, from RoleCredentials) (RoleCredentials, error) {
-	key := "chain"
+	// Keyed by where the chain starts too: another role assuming the
+	// same ARN is another caller, and the trust policy may refuse it.
+	key := "chain|" + ch.From.Session + "|" + ch.From.AccountID + "|" + ch.From.RoleName
 	for _, h := range ch.Hops {
-		key += "|" + h.RoleARN + "|" + h.SessionName + "|" + h.ExternalID
+		key += "|" + h.RoleARN + "|" + h.SessionName + "|" + h.ExternalID + "|" + h.Duration.String()
 	}
 	if cached, ok := c.creds.get(key, c.now()); ok {
 		return cached, nil

@@ -173,3 +173,12 @@ func TestChainedFromChecksTheARN(t *testing.T) {
 		t.Errorf("an S3 ARN was taken for a role: %v", err)
 	}
 }
+
+func TestAssumeFromAChainAddsAHop(t *testing.T) {
+	t.Parallel()
+	c := &Chain{Profile: "p", From: Row{AccountID: "111111111111", RoleName: "Sso", Session: "s"}, Hops: []Hop{{RoleARN: "arn:aws:iam::222222222222:role/Mid"}}}
+	r, err := ChainedFrom(c.Row(), "arn:aws:iam::333333333333:role/Top")
+	if err != nil || r.Chain.From != c.From || len(r.Chain.Hops) != 2 || len(c.Hops) != 1 || r.AccountID != "333333333333" || r.RoleName != "Top" {
+		t.Errorf("--assume from a chain: %+v %v", r.Chain, err)
+	}
+}

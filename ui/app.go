@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -459,13 +460,16 @@ func (m *Model) mergeRows() {
 		// No copy: a cached list is sorted already; rows arriving during
 		// a first listing are sorted in place.
 		s := m.sessions[0]
-		var texts []string // setRows makes them
-		if !aws.RowsSorted(s.rows) {
-			aws.SortRows(s.rows)
+		rows, texts := s.rows, []string(nil) // setRows makes texts if nil
+		if !aws.RowsSorted(rows) {
+			// Rows streaming in: sorted as a copy, for the picker still
+			// shows the last rows (and its cursor is on one of them).
+			rows = slices.Clone(rows)
+			aws.SortRows(rows)
 		} else if s.cat != nil {
 			texts = s.cat.SearchTexts() // read from the cache file, not made
 		}
-		rows, texts := aws.WithChains(s.rows, texts, m.opts.Chains, labels)
+		rows, texts = aws.WithChains(rows, texts, m.opts.Chains, labels)
 		m.picker.setRows(rows, texts)
 		return
 	}

@@ -40,3 +40,25 @@ func TestChainedProfileIsARowThatSaysWhereItStarts(t *testing.T) {
 		t.Errorf("the cursor is not on the chained row: %+v", it)
 	}
 }
+
+// Rows streaming in during a first listing arrive unsorted; the cursor
+// stays on the row it was on as they are sorted in.
+func TestStreamedRowsKeepTheCursorsRow(t *testing.T) {
+	t.Parallel()
+	m := newTestApp(&fakeSource{label: "acme", signedIn: true})
+	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	m.Update(tokenMsg{source: 0, expires: testNow.Add(time.Hour)})
+	row := func(name string) aws.Row {
+		return aws.Row{AccountID: strings.Repeat(map[string]string{"a": "1", "b": "2", "c": "3", "d": "4"}[name], 12), AccountName: name, RoleName: "R", Session: "acme"}
+	}
+	for _, name := range []string{"b", "d", "c"} {
+		m.Update(fetchProgressMsg{source: 0, progress: aws.Progress{AccountsDone: 1, AccountsTotal: 9, Rows: []aws.Row{row(name)}}})
+	}
+	m.Update(tea.KeyPressMsg{Code: tea.KeyDown})
+	m.Update(tea.KeyPressMsg{Code: tea.KeyDown})
+	before := selectedRow(t, m.picker).AccountName
+	m.Update(fetchProgressMsg{source: 0, progress: aws.Progress{AccountsDone: 2, AccountsTotal: 9, Rows: []aws.Row{row("a")}}})
+	if after := selectedRow(t, m.picker).AccountName; after != before {
+		t.Errorf("the cursor moved from %s to %s as a row arrived", before, after)
+	}
+}

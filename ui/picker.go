@@ -217,15 +217,20 @@ func (p *picker) refilter() {
 }
 
 // itemKey names an item across changes of the rows: a row by its
-// session, account and role; a sign-in line by its session.
-type itemKey struct{ signIn, session, account, role string }
+// session, account and role, and a chained row by its profile and where
+// it starts too; a sign-in line by its session.
+type itemKey struct{ signIn, session, account, role, chain string }
 
 func (p *picker) keyOf(it item) itemKey {
 	if it.row < 0 {
 		return itemKey{signIn: it.signIn}
 	}
 	r := p.rows[it.row]
-	return itemKey{session: r.Session, account: r.AccountID, role: r.RoleName}
+	k := itemKey{session: r.Session, account: r.AccountID, role: r.RoleName}
+	if r.Chain != nil {
+		k.chain = r.Chain.Describe()
+	}
+	return k
 }
 
 func (p *picker) selectedKey() (itemKey, bool) {

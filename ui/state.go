@@ -50,7 +50,17 @@ func appendRowKey(b []byte, r aws.Row) []byte {
 	b = append(b, '|')
 	b = append(b, r.AccountID...)
 	b = append(b, '|')
-	return append(b, r.RoleName...)
+	b = append(b, r.RoleName...)
+	if r.Chain != nil {
+		// A chain ending at a role is not that role.
+		b = append(b, "|chain:"...)
+		b = append(b, r.Chain.Describe()...)
+		for _, h := range r.Chain.Hops {
+			b = append(b, '|')
+			b = append(b, h.RoleARN...)
+		}
+	}
+	return b
 }
 
 // LoadState reads the state file; a missing or unreadable one is an empty
