@@ -124,7 +124,7 @@ func dnsSuffix(region string, dualStack bool) string {
 // opened in p's region, or nil if it can.
 func (p Partition) ConsoleSupported() error {
 	if p.SigninHost == "" || p.ConsoleHost == "" {
-		return fmt.Errorf("the AWS console cannot be opened in region %s: ssopick knows no public console federation endpoint for the %s partition (sign-in, accounts and credentials work there)", p.Region, p.ID)
+		return fmt.Errorf("the AWS console cannot be opened in region %s: ssopick knows no public console federation endpoint for the %s partition; use ssopick shell or env there instead (sign-in, accounts and credentials work)", p.Region, p.ID)
 	}
 	return nil
 }
