@@ -24,7 +24,8 @@ func newDemoCmd(f *factory) *cobra.Command {
 with a throwaway AWS config and cache directory: on a terminal the picker,
 otherwise the sign-in and the list. Your ~/.aws is never read or written. The
 sandbox approves the sign-in code by itself, as if you had confirmed it in a
-browser.`,
+browser. The demo's config has a chained profile, deploy: a Deployer role
+assumed from acme-audit's ViewOnlyAccess (type "deploy" in the picker).`,
 		Example: `  ssopick demo
   ssopick demo --accounts 2000 --latency 20ms --throttle-rps 20`,
 		Args: cobra.NoArgs,
@@ -57,6 +58,14 @@ func runDemo(ctx context.Context, f *factory, opts sandbox.Options) error {
 	}
 	snippet := fmt.Sprintf("[sso-session %s]\nsso_start_url = %s\nsso_region = %s\nsso_registration_scopes = sso:account:access\n",
 		demoSession, srv.StartURL(), srv.Region())
+	// A chained profile too, so the demo shows a role assumed from an
+	// SSO role (type "deploy" in the picker): Deployer in acme-log-archive
+	// from acme-audit's ViewOnlyAccess, the landing zone's first accounts.
+	if org := srv.Organisation(); len(org.Accounts) >= 3 {
+		snippet += fmt.Sprintf("\n[profile audit]\nsso_session = %s\nsso_account_id = %s\nsso_role_name = ViewOnlyAccess\n\n"+
+			"[profile deploy]\nrole_arn = arn:aws:iam::%s:role/Deployer\nsource_profile = audit\n",
+			demoSession, org.Accounts[1].ID, org.Accounts[2].ID)
+	}
 	if err := os.WriteFile(config, []byte(snippet), 0o600); err != nil {
 		return err
 	}

@@ -15,7 +15,7 @@ func TestDebugLinesStayOffThePicker(t *testing.T) {
 	s := newTmux(t, 100, 30)
 	s.typeText("SSOPICK_DEBUG=1 ssopick demo; echo EXIT=$?")
 	s.send("Enter")
-	screen := s.waitFor("126 of 126 roles", 15*time.Second)
+	screen := s.waitFor(demoRoleCount+" of "+demoRoleCount+" roles", 15*time.Second)
 	if strings.Contains(screen, "debug:") {
 		t.Fatalf("debug lines on the picker's screen:\n%s", screen)
 	}
@@ -28,7 +28,7 @@ func TestDebugLinesStayOffThePicker(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "debug.log")
 	s.typeText("clear; SSOPICK_DEBUG=1 SSOPICK_DEBUG_FILE=" + file + " ssopick demo; echo EXIT=$?")
 	s.send("Enter")
-	s.waitFor("126 of 126 roles", 15*time.Second)
+	s.waitFor(demoRoleCount+" of "+demoRoleCount+" roles", 15*time.Second)
 	s.send("C-c")
 	screen = s.waitFor("EXIT=130", 10*time.Second)
 	logged, err := os.ReadFile(file)

@@ -154,7 +154,7 @@ func TestPickerCtrlCAndEscExit130(t *testing.T) {
 			// with && does not run.
 			s.typeText("ssopick demo && echo NEXT-\"STEP\"; echo EXIT=$?")
 			s.send("Enter")
-			s.waitFor("of 126 roles", 15*time.Second)
+			s.waitFor("of "+demoRoleCount+" roles", 15*time.Second)
 			s.send(tc.key)
 			code, screen := s.waitExit(10 * time.Second)
 			if code != "130" || strings.Contains(screen, "NEXT-STEP") {
@@ -181,7 +181,7 @@ func TestSignalsEndThePickerWithTheirStatusAndRestoreTheTerminal(t *testing.T) {
 			s := newTmux(t, 100, 24)
 			s.typeText("ssopick demo; echo EXIT=$?")
 			s.send("Enter")
-			s.waitFor("of 126 roles", 15*time.Second)
+			s.waitFor("of "+demoRoleCount+" roles", 15*time.Second)
 			if err := exec.Command("kill", "-"+tc.sig, s.ssopickPID()).Run(); err != nil {
 				t.Fatal(err)
 			}

@@ -81,7 +81,7 @@ func (s *tmuxSession) chooseInDemo(env, query string) {
 	s.t.Helper()
 	s.typeText(env + " ssopick demo; echo EXIT=$?")
 	s.send("Enter")
-	s.waitFor("126 of 126 roles", 15*time.Second)
+	s.waitFor(demoRoleCount+" of "+demoRoleCount+" roles", 15*time.Second)
 	s.typeText(query)
 	s.waitFor("❯ "+query, 5*time.Second)
 	s.send("Enter")
@@ -107,12 +107,16 @@ func (s *tmuxSession) assertCookedTerminal() {
 	}
 }
 
+// demoRoleCount is the demo picker's count of roles: the sandbox's 126
+// account/role pairs and the demo config's chained profile.
+const demoRoleCount = "127"
+
 func TestDemoInTmux(t *testing.T) {
 	t.Parallel()
 	s := newTmux(t, 120, 30)
 	s.typeText("ssopick demo; echo EXIT=$?")
 	s.send("Enter")
-	s.waitFor("126 of 126 roles", 15*time.Second)
+	s.waitFor(demoRoleCount+" of "+demoRoleCount+" roles", 15*time.Second)
 
 	s.typeText("view audit")
 	s.waitUntil("acme-audit ViewOnlyAccess selected first", 5*time.Second, func(screen string) bool {
@@ -136,7 +140,7 @@ func TestCtrlCRestoresTheTerminal(t *testing.T) {
 	s := newTmux(t, 100, 24)
 	s.typeText("ssopick demo; echo EXIT=$?")
 	s.send("Enter")
-	s.waitFor("of 126 roles", 15*time.Second)
+	s.waitFor("of "+demoRoleCount+" roles", 15*time.Second)
 	s.send("C-c")
 	s.waitFor("EXIT=130", 10*time.Second)
 	s.assertCookedTerminal()
@@ -192,7 +196,7 @@ func TestTerminalRestoredAfterSignalsAndPanic(t *testing.T) {
 			s := newTmux(t, 100, 24)
 			s.typeText("SSOPICK_DEBUG_PANIC_KEY=! ssopick demo; echo EXIT=$?")
 			s.send("Enter")
-			s.waitFor("of 126 roles", 15*time.Second)
+			s.waitFor("of "+demoRoleCount+" roles", 15*time.Second)
 			shell := strings.TrimSpace(s.tmux("display-message", "-p", "-t", "0", "#{pane_pid}"))
 			out, err := exec.Command("pgrep", "-P", shell, "-x", "ssopick").Output()
 			pid := strings.TrimSpace(string(out))
