@@ -183,6 +183,7 @@ func eksToken(ctx context.Context, f *factory, o roleFlags, cluster string, quer
 		return aws.EKSToken{}, err
 	}
 	key := aws.EKSKeyFor(ch, region, cluster)
+	key.Endpoint = f.env().STSSettings()
 	warn := func(err error) {
 		fmt.Fprintf(f.ErrOut, "ssopick: warning: the EKS token cache failed (%v); the token is made anew each time.\n", err)
 	}
@@ -214,5 +215,7 @@ func eksKeyFromCacheAlone(f *factory, o roleFlags, cluster string) (aws.EKSKey, 
 		return aws.EKSKey{}, false
 	}
 	ch := aws.Choice{Row: row, Conn: &aws.Conn{Session: session}}
-	return aws.EKSKeyFor(ch, regionFor(f, ch, o.Region), cluster), true
+	key := aws.EKSKeyFor(ch, regionFor(f, ch, o.Region), cluster)
+	key.Endpoint = f.env().STSSettings()
+	return key, true
 }

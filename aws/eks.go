@@ -154,6 +154,20 @@ type EKSKey struct {
 	// roles assumed from it (ARN, session name, external id, duration);
 	// empty for the SSO role itself.
 	Via string
+	// Endpoint is the environment's STS endpoint settings (STSSettings):
+	// a token signed for one endpoint is no use at another.
+	Endpoint string
+}
+
+// STSSettings are the environment's settings that choose the STS
+// endpoint: an endpoint URL, else the FIPS and dual-stack switches. (A
+// profile's use_fips_endpoint is not read here: that would load the AWS
+// configuration on the cached path.)
+func (e Environment) STSSettings() string {
+	if u := e.endpoint("STS"); u != "" {
+		return u
+	}
+	return "fips=" + e.getenv("AWS_USE_FIPS_ENDPOINT") + ",dualstack=" + e.getenv("AWS_USE_DUALSTACK_ENDPOINT")
 }
 
 // EKSKeyFor is the key of ch's token for cluster in region.
@@ -173,7 +187,7 @@ func EKSKeyFor(ch Choice, region, cluster string) EKSKey {
 }
 
 func (k EKSKey) String() string {
-	return strings.Join([]string{k.Session.CacheKey(), k.AccountID, k.Role, k.Region, k.Cluster, k.Via}, "|")
+	return strings.Join([]string{k.Session.CacheKey(), k.AccountID, k.Role, k.Region, k.Cluster, k.Via, k.Endpoint}, "|")
 }
 
 // EKSTokenCache keeps EKS tokens between runs, one file per EKSKey, so

@@ -390,3 +390,25 @@ func TestEksKeyOfAChainedRoleIsItsOwn(t *testing.T) {
 		seen[k.String()] = name
 	}
 }
+
+// A token signed for one STS endpoint is not served for another.
+func TestEKSKeysDifferByEndpointSettings(t *testing.T) {
+	t.Parallel()
+	env := func(vars map[string]string) Environment {
+		return Environment{Getenv: func(k string) string { return vars[k] }}
+	}
+	settings := map[string]bool{}
+	for _, vars := range []map[string]string{
+		{},
+		{"AWS_USE_FIPS_ENDPOINT": "true"},
+		{"AWS_USE_DUALSTACK_ENDPOINT": "true"},
+		{"AWS_ENDPOINT_URL_STS": "http://127.0.0.1:1"},
+		{"AWS_ENDPOINT_URL": "http://127.0.0.1:2"},
+	} {
+		k := EKSKey{AccountID: "111111111111", Role: "R", Region: "eu-west-1", Cluster: "c", Endpoint: env(vars).STSSettings()}
+		if settings[k.String()] {
+			t.Errorf("%v shares a key with another setting: %s", vars, k)
+		}
+		settings[k.String()] = true
+	}
+}
