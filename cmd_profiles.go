@@ -1,13 +1,11 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -140,8 +138,8 @@ func processProgram(getenv func(string) string) (string, error) {
 
 // goRunBinary reports whether path is an executable `go run` built: in a
 // go-build temporary directory, or under the Go build cache (its default
-// place is a go-build directory too; else $GOCACHE, else what
-// `go env GOCACHE` says), where newer Go keeps some.
+// place is a go-build directory too; else $GOCACHE, else the one set with
+// `go env -w`), where newer Go keeps some.
 func goRunBinary(path string, getenv func(string) string) bool {
 	if resolved, err := filepath.EvalSymlinks(path); err == nil {
 		path = resolved
@@ -158,14 +156,36 @@ func goRunBinary(path string, getenv func(string) string) bool {
 	if under(getenv("GOCACHE")) {
 		return true
 	}
-	// A cache set with `go env -w GOCACHE=…` is known to go alone.
-	if _, err := exec.LookPath("go"); err != nil {
-		return false
+	// A cache set with `go env -w GOCACHE=…` is in Go's env file, read
+	// here rather than asked of `go env`: that would start Go's telemetry
+	// uploader, which outlives it and writes into the home directory.
+	return under(goEnvFileValue(getenv, "GOCACHE"))
+}
+
+// goEnvFileValue is key's value in the file `go env -w` writes: $GOENV,
+// else go/env in the user's config directory; "" when unset.
+func goEnvFileValue(getenv func(string) string, key string) string {
+	path := getenv("GOENV")
+	if path == "off" {
+		return ""
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	out, err := exec.CommandContext(ctx, "go", "env", "GOCACHE").Output()
-	return err == nil && under(strings.TrimSpace(string(out)))
+	if path == "" {
+		dir, err := os.UserConfigDir()
+		if err != nil {
+			return ""
+		}
+		path = filepath.Join(dir, "go", "env")
+	}
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return ""
+	}
+	for line := range strings.Lines(string(raw)) {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(line), key+"="); ok {
+			return v
+		}
+	}
+	return ""
 }
 
 // sameProgram is onPath when it is an absolute path to the same file as

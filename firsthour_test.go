@@ -357,12 +357,14 @@ func sourceVariables(t *testing.T) []string {
 
 func TestGoRunBinaryIsRecognised(t *testing.T) {
 	t.Parallel()
-	cache := t.TempDir()
+	cache, set := t.TempDir(), t.TempDir()
+	// A cache set with `go env -w` is read from Go's env file.
+	envFile := filepath.Join(t.TempDir(), "env")
+	if err := os.WriteFile(envFile, []byte("GOFLAGS=-mod=mod\nGOCACHE="+set+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	getenv := func(k string) string {
-		if k == "GOCACHE" {
-			return cache
-		}
-		return ""
+		return map[string]string{"GOCACHE": cache, "GOENV": envFile}[k]
 	}
 	for path, want := range map[string]bool{
 		"/tmp/go-build1684039211/b001/exe/ssopick":          true,
@@ -371,6 +373,7 @@ func TestGoRunBinaryIsRecognised(t *testing.T) {
 		"/usr/local/bin/ssopick":                            false,
 		"/opt/homebrew/Cellar/ssopick/1.2.0/bin/ssopick":    false,
 		"/home/me/go/bin/ssopick":                           false,
+		filepath.Join(set, "b2", "4567-d", "ssopick"):       true,
 	} {
 		if got := goRunBinary(path, getenv); got != want {
 			t.Errorf("goRunBinary(%s) = %v, want %v", path, got, want)
