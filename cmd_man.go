@@ -79,7 +79,7 @@ var manVarsRead = []manVar{
 	{[]string{"SSOPICK_DEBUG", "SSOPICK_DEBUG_FILE"}, "With SSOPICK_DEBUG set, a line for each request to AWS (method, host, path, status, time; never a secret) on stderr, held while the picker is open, or appended to the file SSOPICK_DEBUG_FILE names."},
 	{[]string{"NO_COLOR"}, "Set, the picker draws without colours."},
 	{[]string{"GOGC", "GOMEMLIMIT"}, "The Go runtime's garbage collector settings. Unset, ssopick starts with the collector off (bounded at 128 MiB) and turns it on a second in: most commands end before a collection would pay for itself."},
-	{[]string{"GOCACHE"}, "ssopick profiles --style process refuses to write the path of a binary that go run built in the Go build cache or a go-build temporary directory."},
+	{[]string{"GOCACHE", "GOENV"}, "ssopick profiles --style process refuses to write the path of a binary that go run built in the Go build cache (GOCACHE, or one set with go env -w in the file GOENV names) or a go-build temporary directory."},
 	{[]string{"SSOPICK_DEBUG_PANIC_KEY", "SSOPICK_FIRST_FRAME_PROBE"}, "For ssopick's own tests and benchmarks: a key that makes the picker panic, and FILE:NANOS, which appends the time to the picker's first full frame to FILE."},
 }
 
