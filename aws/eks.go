@@ -283,27 +283,14 @@ func (c EKSTokenCache) Get(ctx context.Context, k EKSKey, now func() time.Time, 
 		}
 		return tok, found
 	}
-	if tok, ok := lookup(); ok {
-		return tok, true, nil
-	}
 	lock := filepath.Join(c.LockDir, "eks-"+strings.TrimSuffix(filepath.Base(c.Path(k)), ".json")+".lock")
-	unlock, err := lockFile(ctx, lock)
-	if err != nil {
-		return EKSToken{}, false, err
-	}
-	defer unlock()
-	if tok, ok := lookup(); ok {
-		return tok, true, nil
-	}
-	if tok, err = mint(); err != nil {
-		return EKSToken{}, false, err
-	}
-	if id, ok := eksSignIn(c.Tokens, k.Session); ok {
-		if err := c.save(k, cachedEKSToken{SignIn: id, Token: tok.Token, Expiration: tok.Expiration}); err != nil {
-			warn(err)
+	return fetchOnce(ctx, lock, lookup, mint, func(tok EKSToken) {
+		if id, ok := eksSignIn(c.Tokens, k.Session); ok {
+			if err := c.save(k, cachedEKSToken{SignIn: id, Token: tok.Token, Expiration: tok.Expiration}); err != nil {
+				warn(err)
+			}
 		}
-	}
-	return tok, false, nil
+	})
 }
 
 // save writes e for k (atomically, mode 0600) and removes the token

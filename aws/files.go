@@ -31,6 +31,31 @@ func writeFileMode(path string, data []byte, perm os.FileMode) error {
 	return nil
 }
 
+// fetchOnce is the cache-aside that the role and EKS caches share: lookup
+// answers when it can; else, under the file lock lockPath (so that
+// parallel processes wanting one key take turns and one of them fetches),
+// lookup is tried again, then fetch runs and store keeps what it returned,
+// still under the lock. hit says lookup answered.
+func fetchOnce[T any](ctx context.Context, lockPath string, lookup func() (T, bool), fetch func() (T, error), store func(T)) (v T, hit bool, err error) {
+	if v, ok := lookup(); ok {
+		return v, true, nil
+	}
+	unlock, err := lockFile(ctx, lockPath)
+	if err != nil {
+		return v, false, err
+	}
+	defer unlock()
+	// Another process may have fetched it while this one waited.
+	if v, ok := lookup(); ok {
+		return v, true, nil
+	}
+	if v, err = fetch(); err != nil {
+		return v, false, err
+	}
+	store(v)
+	return v, false, nil
+}
+
 // lockFile takes an exclusive advisory lock on path (created 0600 with its
 // directory), waiting while ctx lives, and returns the unlock function. It
 // guards read-modify-write cycles across ssopick processes.

@@ -98,29 +98,17 @@ func (c *Conn) CachedRoleCredentials(ctx context.Context, cache RoleCache, accou
 		}
 		return creds, found
 	}
-	if creds, ok := lookup(); ok {
-		return creds, true, nil
-	}
 	key := RoleCacheKey(c.Session, accountID, role)
-	unlock, err := lockFile(ctx, filepath.Join(c.Auth.Cache.LockDir, "role-"+strings.TrimSuffix(cacheFileName(key), ".json")+".lock"))
-	if err != nil {
-		return RoleCredentials{}, false, err
-	}
-	defer unlock()
-	// Another process may have fetched them while this one waited.
-	if creds, ok := lookup(); ok {
-		return creds, true, nil
-	}
-	if creds, err = fetch(); err != nil {
-		return RoleCredentials{}, false, err
-	}
-	// The sign-in may be new (auto_login): tie them to the one now cached.
-	if id, ok := SignInID(c.Auth.Cache, c.Session); ok {
-		if err := cache.Put(key, CachedRole{RoleCredentials: creds, SignIn: id}); err != nil {
-			warn(err)
+	lock := filepath.Join(c.Auth.Cache.LockDir, "role-"+strings.TrimSuffix(cacheFileName(key), ".json")+".lock")
+	return fetchOnce(ctx, lock, lookup, fetch, func(creds RoleCredentials) {
+		// The sign-in may be new (auto_login): tie them to the one now
+		// cached.
+		if id, ok := SignInID(c.Auth.Cache, c.Session); ok {
+			if err := cache.Put(key, CachedRole{RoleCredentials: creds, SignIn: id}); err != nil {
+				warn(err)
+			}
 		}
-	}
-	return creds, false, nil
+	})
 }
 
 // CredentialStoreVar forces the RoleCache backend: keychain, agent or none.
