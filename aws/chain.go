@@ -146,26 +146,26 @@ const maxChain = 10
 // source_profile chain ends at an SSO profile of a known session. Others
 // (static keys, credential_process, an instance role) are not ssopick's
 // to serve and are left out; broken ones are reported by ProfileTarget.
-func (c *ConfigFile) resolveChains(sections map[string]profileSection) {
-	names := make([]string, 0, len(sections))
-	for n := range sections {
+func (c *ConfigFile) resolveChains() {
+	names := make([]string, 0, len(c.profiles))
+	for n := range c.profiles {
 		names = append(names, n)
 	}
 	slices.Sort(names)
 	for _, n := range names {
-		if sections[n].roleARN == "" {
+		if c.profiles[n].roleARN == "" {
 			continue
 		}
-		if ch, err := c.chainOf(sections, n); err == nil {
+		if ch, err := c.chainOf(n); err == nil {
 			c.chains = append(c.chains, ch)
 		}
 	}
 }
 
 // chainOf follows name's source_profile links to an SSO profile.
-func (c *ConfigFile) chainOf(sections map[string]profileSection, name string) (Chain, error) {
+func (c *ConfigFile) chainOf(name string) (Chain, error) {
 	var hops []Hop
-	p := sections[name]
+	p := c.profiles[name]
 	region := p.region
 	for range maxChain {
 		if p.roleARN == "" {
@@ -184,7 +184,7 @@ func (c *ConfigFile) chainOf(sections map[string]profileSection, name string) (C
 		if p.credentialSource || p.source == "" {
 			return Chain{}, fmt.Errorf("the profile %q starts from credential_source, not an SSO role", p.name)
 		}
-		next, ok := sections[p.source]
+		next, ok := c.profiles[p.source]
 		if !ok {
 			return Chain{}, fmt.Errorf("the profile %q names source_profile %q, which is not in %s", p.name, p.source, c.Path)
 		}
@@ -251,7 +251,10 @@ func (c *ConfigFile) ProfileNames() []string {
 }
 
 // Chains are the profiles that assume a role from an SSO role, by name.
-func (c *ConfigFile) Chains() []Chain { return slices.Clone(c.chains) }
+func (c *ConfigFile) Chains() []Chain {
+	c.chainsOnce.Do(c.resolveChains)
+	return slices.Clone(c.chains)
+}
 
 // ProfileTarget is what --profile NAME acts as: an SSO role (chain nil) or
 // a chain starting from one.
@@ -264,7 +267,7 @@ func (c *ConfigFile) ProfileTarget(name string) (Row, *Chain, error) {
 		from, err := c.ssoRole(p)
 		return from, nil, err
 	}
-	ch, err := c.chainOf(c.profiles, name)
+	ch, err := c.chainOf(name)
 	if err != nil {
 		return Row{}, nil, err
 	}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync"
 
 	"gopkg.in/ini.v1"
 )
@@ -54,7 +55,10 @@ type ConfigFile struct {
 	Path     string
 	sessions []Session // in file order: sso-sessions, then legacy start URLs
 	profiles map[string]profileSection
-	chains   []Chain // profiles assuming a role from an SSO role, by name
+	// chains are the profiles assuming a role from an SSO role, by name,
+	// resolved when first asked for: most commands never are.
+	chains     []Chain
+	chainsOnce sync.Once
 }
 
 // iniOptions read the AWS config format: nested values (s3 = …), '#' only
@@ -127,7 +131,6 @@ func LoadConfig(path string) (*ConfigFile, error) {
 			cf.profiles[p.name] = p
 		}
 	}
-	cf.resolveChains(cf.profiles)
 	return cf, nil
 }
 
